@@ -1,0 +1,206 @@
+"""The ``carewheel`` command. Thin: parse options, call the core, print, set the exit code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator import scaffold, schemas
+from generator.content import Site, load_site
+from generator.errors import CarewheelError, SourceErrors
+from generator.project import Project, load_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+config_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project's mkdocs.yml (default: found in this folder or above).",
+)
+
+
+def reports_errors(func: F) -> F:
+    """Print carewheel errors as ``path:line:col: field: message`` and exit 1, no traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SourceErrors as exc:
+            for error in exc.errors:
+                click.echo(f"{error}", err=True)
+            click.secho(f"Found {exc}. Nothing was written.", fg="red", err=True)
+            sys.exit(1)
+        except CarewheelError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _project_and_site(config_file: Path | None, *, include_drafts: bool = False) -> tuple[Project, Site]:
+    project = load_project(config_file)
+    return project, load_site(project, include_drafts=include_drafts)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="carewheel", prog_name="carewheel")
+def main() -> None:
+    """carewheel: a patient website where every page leads to the next care step.
+
+    Writers commit Markdown in content/, intake keeps intake/*.yml true, and carewheel
+    builds the site with the next-step and emergency blocks drawn from the intake data.
+
+    \b
+    Typical loop:
+      carewheel check            validate every source, report every error
+      carewheel serve            preview with live reload (drafts shown)
+      carewheel build --strict   build site/ (CI); warnings fail the build
+    """
+
+
+@main.command()
+@config_option
+def check(config_file: Path | None) -> None:
+    """Validate every source file and reference; print every error. Renders nothing."""
+    _check(config_file)
+
+
+@reports_errors
+def _check(config_file: Path | None) -> None:
+    started = time.perf_counter()
+    _, site = _project_and_site(config_file, include_drafts=True)
+    questions = sum(1 for p in site.pages.values() if p.type == "question")
+    drafts = sum(1 for p in site.pages.values() if p.meta.draft)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"OK: {len(site.pages)} pages ({questions} questions, {drafts} drafts), "
+        f"{len(site.clusters)} clusters, {len(site.service_lines)} service lines "
+        f"checked in {elapsed:.2f} s. No errors."
+    )
+
+
+def _setup_logging(verbose: bool) -> None:
+    """Print MkDocs' and the plugin's messages like MkDocs does: ``LEVEL - message``."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_carewheel", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+        handler._carewheel = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+@main.command()
+@config_option
+@click.option("-s", "--strict", is_flag=True, help="Fail on any warning (broken links, lint findings).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build into this folder instead of site_dir from mkdocs.yml.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
+def build(config_file: Path | None, strict: bool, site_dir: Path | None, verbose: bool) -> None:
+    """Build the site. The previous site folder stays as it was unless the build succeeds."""
+    _build(config_file, strict, site_dir, verbose)
+
+
+@reports_errors
+def _build(config_file: Path | None, strict: bool, site_dir: Path | None, verbose: bool) -> None:
+    project, _ = _project_and_site(config_file)
+    from generator import plugin  # imports MkDocs: only when building
+
+    _setup_logging(verbose)
+    plugin.build(project.config_file, strict=strict, site_dir=site_dir)
+
+
+@main.command()
+@config_option
+@click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default 127.0.0.1:8000).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(config_file: Path | None, dev_addr: str | None, open_browser: bool) -> None:
+    """Preview the site with live reload. Drafts are shown; nothing is written to site/."""
+    _serve(config_file, dev_addr, open_browser)
+
+
+@reports_errors
+def _serve(config_file: Path | None, dev_addr: str | None, open_browser: bool) -> None:
+    project = load_project(config_file)
+    from generator import plugin
+
+    _setup_logging(False)
+    plugin.serve(project.config_file, dev_addr=dev_addr, open_browser=open_browser)
+
+
+@main.group()
+def new() -> None:
+    """Scaffold a page with correct front matter, from the intake data. New pages are drafts."""
+
+
+@new.command("service-line")
+@click.argument("service_line")
+@config_option
+def new_service_line(service_line: str, config_file: Path | None) -> None:
+    """The page of SERVICE_LINE (which needs its intake/SERVICE_LINE.yml)."""
+    _new(config_file, lambda site: scaffold.new_service_line(site, service_line))
+
+
+@new.command("cluster")
+@click.argument("cluster_id")
+@click.option("-l", "--service-line", required=True, help="Service line id, e.g. cardiology.")
+@click.option("-t", "--title", help="Title of the hub page.")
+@config_option
+def new_cluster(cluster_id: str, service_line: str, title: str | None, config_file: Path | None) -> None:
+    """A topic hub CLUSTER_ID (lowercase-with-hyphens) in a service line."""
+    _new(config_file, lambda site: scaffold.new_cluster(site, cluster_id, service_line, title))
+
+
+@new.command("question")
+@click.argument("question")
+@click.option("-c", "--cluster", "cluster_id", required=True, help="Cluster id, e.g. chest-pain.")
+@click.option("-n", "--next-step", help="Pathway id or triage route (default: the cluster's).")
+@click.option("--slug", help="File name without .md (default: made from the question).")
+@config_option
+def new_question(
+    question: str, cluster_id: str, next_step: str | None, slug: str | None, config_file: Path | None
+) -> None:
+    """A patient QUESTION page in a cluster, e.g. "Can stress cause chest pain?"."""
+    _new(config_file, lambda site: scaffold.new_question(site, question, cluster_id, next_step, slug))
+
+
+@reports_errors
+def _new(config_file: Path | None, make: Callable[[Site], Path]) -> None:
+    project, site = _project_and_site(config_file, include_drafts=True)
+    path = make(site)
+    click.echo(f"Wrote {project.display(path)} (a draft: `carewheel serve` shows it, builds skip it).")
+    click.echo("Next: fill in the TODOs; after clinical review replace `draft: true` with")
+    click.echo("`reviewed: {by: NAME, on: YYYY-MM-DD}`, then run `carewheel check`.")
+
+
+SCHEMAS: dict[str, Any] = {
+    "intake": schemas.Intake,
+    "organization": schemas.Organization,
+    "plugin": schemas.PluginSettings,
+    "service-line": schemas.ServiceLinePage,
+    "cluster": schemas.ClusterPage,
+    "question": schemas.QuestionPage,
+    "page": schemas.PlainPage,
+}
+
+
+@main.command()
+@click.argument("name", type=click.Choice(sorted(SCHEMAS)))
+def schema(name: str) -> None:
+    """Print the JSON Schema of a file format (for editor autocompletion)."""
+    click.echo(json.dumps(SCHEMAS[name].model_json_schema(), indent=2))

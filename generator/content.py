@@ -1,0 +1,453 @@
+"""The content model: every page, service line and cluster read and linked into one ``Site``.
+
+``load_site`` reads everything first (intake scripts, the organization, every Markdown file),
+validates each file, then resolves references between them (service lines, clusters, next
+steps). Every problem is collected; if there is any, one ``SourceErrors`` is raised with all
+of them. Nothing is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import ErrorCollector, SourceError, SourceErrors
+from generator.intake import RedFlagMatcher, TriageBlock, triage_block
+from generator.project import Project
+from generator.schemas import (
+    PAGE_MODELS,
+    RESERVED_KEYS,
+    TRIAGE_ROUTES,
+    ClusterPage,
+    Intake,
+    Organization,
+    PageMeta,
+    Pathway,
+    QuestionPage,
+    RedFlagRoute,
+    ServiceLinePage,
+)
+from generator.sources import (
+    Document,
+    Located,
+    read_document,
+    read_yaml,
+    validate,
+)
+
+ORGANIZATION_FILE = "organization.yml"
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass(eq=False)
+class Page:
+    """One Markdown file of ``content/`` with its validated front matter."""
+
+    src: str
+    """Path inside ``content/``, with ``/``: ``cardiology/chest-pain/index.md``."""
+    path: str
+    """Path shown in messages, relative to the project: ``content/cardiology/...``."""
+    doc: Document
+    meta: PageMeta
+    url: str
+    """Site-relative URL, MkDocs style: ``cardiology/chest-pain/``."""
+
+    @property
+    def type(self) -> str:
+        """``service-line``, ``cluster``, ``question`` or ``page``."""
+        return self.meta.type
+
+    @property
+    def title(self) -> str:
+        """Front-matter title, else the question, else the first H1, else the file name."""
+        if self.meta.title:
+            return self.meta.title
+        if isinstance(self.meta, QuestionPage):
+            return self.meta.question
+        match = _H1.search(self.doc.body)
+        if match:
+            return match.group(1)
+        stem = Path(self.src).stem
+        name = Path(self.src).parent.name if stem in ("index", "README") else stem
+        return name.replace("-", " ").replace("_", " ").capitalize() or "Home"
+
+    @property
+    def service_line_id(self) -> str | None:
+        """The page's service line id, if it has one."""
+        return getattr(self.meta, "service_line", None)
+
+    @property
+    def lastmod(self) -> dt.date | None:
+        """When the content last changed: the later of ``updated`` and ``reviewed.on``."""
+        dates = [d for d in (self.meta.updated, self.meta.reviewed and self.meta.reviewed.on) if d]
+        return max(dates) if dates else None
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        """Order among siblings."""
+        return (self.meta.order, self.title.lower())
+
+    def text(self) -> str:
+        """Everything a patient reads on the page, for red-flag detection."""
+        meta = self.meta
+        parts = [self.title, meta.description or "", self.doc.body]
+        if isinstance(meta, QuestionPage):
+            parts.insert(0, meta.question)
+        return "\n".join(parts)
+
+
+@dataclass(eq=False)
+class Cluster:
+    """A topic hub and the questions that belong to it."""
+
+    hub: Page
+    questions: list[Page] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """The cluster id."""
+        assert isinstance(self.hub.meta, ClusterPage)
+        return self.hub.meta.id
+
+
+@dataclass(eq=False)
+class ServiceLine:
+    """A service line: its intake script, its page, its clusters."""
+
+    intake: Intake
+    path: str
+    located: Located
+    page: Page | None = None
+    clusters: list[Cluster] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Service line id."""
+        return self.intake.service_line
+
+    @property
+    def matcher(self) -> RedFlagMatcher:
+        """Red-flag phrase matcher of this line's intake script."""
+        return RedFlagMatcher(self.intake)
+
+    def routes(self) -> list[str]:
+        """Every valid ``next_step`` value for a page of this service line."""
+        return [*self.intake.pathways, *TRIAGE_ROUTES]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one primary next step of a page, resolved from intake data."""
+
+    route: str
+    """Pathway id or triage route."""
+    service_line: ServiceLine | None
+    pathway: Pathway | None = None
+    triage: TriageBlock | None = None
+
+
+@dataclass(eq=False)
+class Site:
+    """Everything read from a project, linked."""
+
+    project: Project
+    organization: Organization
+    organization_located: Located
+    service_lines: dict[str, ServiceLine]
+    pages: dict[str, Page]
+    clusters: dict[str, Cluster]
+    include_drafts: bool = False
+
+    def published(self) -> list[Page]:
+        """Pages that a build publishes (drafts only when ``include_drafts``)."""
+        return [p for p in self.pages.values() if self.include_drafts or not p.meta.draft]
+
+    def service_line_of(self, page: Page) -> ServiceLine | None:
+        """The page's service line, if any."""
+        sid = page.service_line_id
+        return self.service_lines.get(sid) if sid else None
+
+    def cluster_of(self, page: Page) -> Cluster | None:
+        """The cluster a question belongs to, or the cluster a hub leads."""
+        if isinstance(page.meta, QuestionPage):
+            return self.clusters.get(page.meta.cluster)
+        if isinstance(page.meta, ClusterPage):
+            return self.clusters.get(page.meta.id)
+        return None
+
+    def next_step(self, page: Page) -> NextStep | None:
+        """The page's primary next step, or ``None`` for a page without one."""
+        route = getattr(page.meta, "next_step", None)
+        if not route:
+            return None
+        line = self.service_line_of(page)
+        if route in TRIAGE_ROUTES:
+            block = triage_block(RedFlagRoute(route), line.intake if line else None, self.organization, [])
+            return NextStep(route, line, triage=block)
+        assert line is not None  # checked by load_site
+        return NextStep(route, line, pathway=line.intake.pathways[route])
+
+    def red_flag_routes(self, page: Page) -> list[RedFlagRoute]:
+        """Triage routes the page must show before anything else.
+
+        From the intake red-flag phrases found in the page's text, plus every red-flag route
+        of the service line when the page (or its cluster hub) sets ``red_flags: true``.
+        """
+        line = self.service_line_of(page)
+        forced = page.meta.red_flags
+        cluster = self.cluster_of(page)
+        if cluster and cluster.hub.meta.red_flags:
+            forced = True
+        routes: list[RedFlagRoute] = []
+        if line:
+            found = {hit.route for hit in line.matcher.find(page.text())}
+            script_routes = line.matcher.routes()
+            routes = [r for r in script_routes if forced or r in found]
+        if forced and not routes:
+            routes = [RedFlagRoute.EMERGENCY]
+        return routes
+
+    def urgent_blocks(self, page: Page) -> list[TriageBlock]:
+        """Triage blocks for ``red_flag_routes``, each listing its route's red-flag phrases."""
+        line = self.service_line_of(page)
+        intake = line.intake if line else None
+        blocks = []
+        for route in self.red_flag_routes(page):
+            phrases = [
+                phrase
+                for flag in (intake.triage.red_flags if intake else [])
+                if flag.route is route
+                for phrase in flag.phrases
+            ]
+            blocks.append(triage_block(route, intake, self.organization, phrases))
+        return blocks
+
+    def page_by_src(self, src: str) -> Page | None:
+        """A page by its path inside ``content/``."""
+        return self.pages.get(src)
+
+
+def url_for(src: str, *, directory_urls: bool = True) -> str:
+    """MkDocs' URL for a Markdown file: ``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``."""
+    path = Path(src)
+    stem = path.stem
+    parent = path.parent.as_posix()
+    parent = "" if parent == "." else parent + "/"
+    if stem in ("index", "README"):
+        return parent if directory_urls else parent + "index.html"
+    return f"{parent}{stem}/" if directory_urls else f"{parent}{stem}.html"
+
+
+def markdown_files(docs_dir: Path) -> list[Path]:
+    """Every Markdown file MkDocs would build (dot files and folders skipped), sorted."""
+    out = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if rel.parts and rel.parts[0] == "templates":
+            continue
+        out.append(path)
+    return out
+
+
+def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> Page:
+    """Read and validate one Markdown page (raises ``SourceErrors`` with all its errors)."""
+    shown = project.display(path)
+    doc = read_document(path, shown)
+    data = doc.front_matter.data
+    errors = []
+    for key, reason in RESERVED_KEYS.items():
+        if key in data:
+            errors.append(doc.front_matter.error((key,), reason, key=True))
+    kind = data.get("type", "page")
+    model = PAGE_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        expected = ", ".join(PAGE_MODELS)
+        errors.append(doc.front_matter.error(("type",), f"unknown page type {kind!r}; expected one of: {expected}"))
+        raise SourceErrors(errors)
+    try:
+        meta = validate(model, doc.front_matter)
+    except SourceErrors as exc:
+        raise SourceErrors([*errors, *exc.errors]) from None
+    if isinstance(meta, QuestionPage) and not meta.draft and meta.reviewed is None:
+        line, col = doc.front_matter.position(("question",), key=True)
+        errors.append(
+            SourceError(
+                shown,
+                "required, but missing: a question page needs a clinical review "
+                "`reviewed: {by: ..., on: YYYY-MM-DD}` before it is published (or `draft: true`)",
+                line=line,
+                col=col,
+                field="reviewed",
+            )
+        )
+    if errors:
+        raise SourceErrors(errors)
+    src = path.relative_to(project.docs_dir).as_posix()
+    return Page(src, shown, doc, meta, url_for(src, directory_urls=directory_urls))
+
+
+def read_intake(project: Project, errors: ErrorCollector) -> tuple[Organization | None, Located | None, dict[str, ServiceLine]]:
+    """Read ``organization.yml`` and every intake script."""
+    organization = org_located = None
+    org_path = project.intake_dir / ORGANIZATION_FILE
+    if not org_path.is_file():
+        errors.add(
+            SourceError(
+                project.display(org_path),
+                "file not found: every project needs an organization file (name, phone, "
+                "address, privacy links, form endpoint)",
+            )
+        )
+    else:
+        try:
+            org_located = read_yaml(org_path, project.display(org_path))
+            organization = validate(Organization, org_located)
+        except (SourceError, SourceErrors) as exc:
+            errors.add(exc)
+    lines: dict[str, ServiceLine] = {}
+    for path in sorted(project.intake_dir.glob("*.y*ml")):
+        if path.name == ORGANIZATION_FILE or path.suffix not in (".yml", ".yaml"):
+            continue
+        shown = project.display(path)
+        try:
+            located = read_yaml(path, shown)
+            intake = validate(Intake, located)
+        except (SourceError, SourceErrors) as exc:
+            errors.add(exc)
+            continue
+        if intake.service_line != path.stem:
+            errors.add(
+                located.error(
+                    ("service_line",),
+                    f"{intake.service_line!r} does not match the file name; "
+                    f"expected {path.stem!r} (or rename the file to {intake.service_line}.yml)",
+                )
+            )
+            continue
+        if organization is not None:
+            for i, loc_id in enumerate(intake.locations):
+                if loc_id not in organization.locations:
+                    known = ", ".join(organization.locations) or "none defined"
+                    errors.add(located.error(("locations", i), f"unknown location {loc_id!r} (organization.yml has: {known})"))
+        for pid, pathway in intake.pathways.items():
+            if pathway.schedule.form and organization is not None and not organization.form_endpoint:
+                errors.add(located.error(("pathways", pid, "schedule", "form"), "needs form_endpoint in organization.yml"))
+        lines[intake.service_line] = ServiceLine(intake, shown, located)
+    if not lines and not errors.errors:
+        errors.add(SourceError(project.display(project.intake_dir), "no intake scripts found; add intake/<service-line>.yml"))
+    return organization, org_located, lines
+
+
+def load_site(project: Project, *, include_drafts: bool = False, directory_urls: bool = True) -> Site:
+    """Read and validate the whole project; raise ``SourceErrors`` listing every problem."""
+    errors = ErrorCollector()
+    organization, org_located, lines = read_intake(project, errors)
+    pages: dict[str, Page] = {}
+    for path in markdown_files(project.docs_dir):
+        try:
+            page = read_page(path, project, directory_urls=directory_urls)
+        except (SourceError, SourceErrors) as exc:
+            errors.add(exc)
+            continue
+        pages[page.src] = page
+    if organization is None or org_located is None:
+        errors.raise_if_any()
+        raise AssertionError("unreachable")  # pragma: no cover
+    site = Site(project, organization, org_located, lines, pages, {}, include_drafts)
+    _link(site, errors)
+    errors.raise_if_any()
+    return site
+
+
+def _link(site: Site, errors: ErrorCollector) -> None:
+    """Resolve references between pages and intake scripts; record every broken one."""
+    lines = site.service_lines
+    org = site.organization
+    for name in ("privacy_policy", "health_data_privacy"):
+        target = getattr(org, name)
+        if target.endswith(".md") and target not in site.pages:
+            errors.add(site.organization_located.error((name,), f"no page {target!r} in {site.project.display(site.project.docs_dir)}/"))
+
+    def check_line(page: Page) -> ServiceLine | None:
+        sid = page.service_line_id
+        if sid is None:
+            return None
+        if sid not in lines:
+            known = ", ".join(sorted(lines)) or "none"
+            errors.add(page.doc.front_matter.error(("service_line",), f"unknown service line {sid!r}; intake scripts exist for: {known}"))
+            return None
+        return lines[sid]
+
+    # Service-line pages and cluster hubs first, so questions can find them.
+    for page in site.pages.values():
+        meta = page.meta
+        line = check_line(page)
+        if isinstance(meta, ServiceLinePage) and line is not None:
+            if line.page is not None:
+                errors.add(page.doc.front_matter.error(("service_line",), f"service line {line.id!r} already has its page: {line.page.path}"))
+            else:
+                line.page = page
+        if isinstance(meta, ClusterPage):
+            if meta.id in site.clusters:
+                first = site.clusters[meta.id].hub
+                errors.add(page.doc.front_matter.error(("id",), f"duplicate cluster id {meta.id!r}; {first.path} uses it already"))
+            else:
+                site.clusters[meta.id] = Cluster(page)
+                if line is not None:
+                    line.clusters.append(site.clusters[meta.id])
+        _check_next_step(site, page, line, errors)
+
+    for page in site.pages.values():
+        meta = page.meta
+        if not isinstance(meta, QuestionPage):
+            continue
+        cluster = site.clusters.get(meta.cluster)
+        if cluster is None:
+            known = ", ".join(sorted(site.clusters)) or "none"
+            errors.add(page.doc.front_matter.error(("cluster",), f"unknown cluster {meta.cluster!r}; known clusters: {known}"))
+            continue
+        hub_line = cluster.hub.service_line_id
+        if hub_line != meta.service_line:
+            errors.add(
+                page.doc.front_matter.error(
+                    ("cluster",),
+                    f"cluster {meta.cluster!r} belongs to service line {hub_line!r}, not {meta.service_line!r}",
+                )
+            )
+            continue
+        cluster.questions.append(page)
+
+    for line in lines.values():
+        if line.page is None:
+            errors.add(
+                line.located.error(
+                    ("service_line",),
+                    f"no page has `type: service-line` and `service_line: {line.id}`; "
+                    f"create one with `carewheel new service-line {line.id}`",
+                )
+            )
+        line.clusters.sort(key=lambda c: c.hub.sort_key)
+    for cluster in site.clusters.values():
+        cluster.questions.sort(key=lambda p: p.sort_key)
+
+
+def _check_next_step(site: Site, page: Page, line: ServiceLine | None, errors: ErrorCollector) -> None:
+    route = getattr(page.meta, "next_step", None)
+    if route is None:
+        return
+    fm = page.doc.front_matter
+    if route in TRIAGE_ROUTES:
+        if route == "nurse-line" and not (line and line.intake.triage.nurse_line):
+            errors.add(fm.error(("next_step",), "`nurse-line` needs `triage.nurse_line` in the service line's intake script"))
+        return
+    if line is None:
+        if page.service_line_id is None:
+            errors.add(fm.error(("next_step",), f"pathway {route!r} needs a `service_line` on this page"))
+        return
+    if route not in line.intake.pathways:
+        options = ", ".join(line.routes())
+        errors.add(fm.error(("next_step",), f"unknown pathway {route!r} for service line {line.id!r} (expected one of: {options})"))

@@ -1,0 +1,250 @@
+"""The MkDocs adapter: the only module that imports ``mkdocs``.
+
+Each MkDocs event calls into the core and does nothing else:
+
+- ``load_config``: validate the plugin's options (positions in ``mkdocs.yml``).
+- ``on_config``: read and validate every source (``load_site``); on errors log each one and
+  abort before ``site/`` is touched. Redirect the build to a temporary folder.
+- ``on_files``: drafts become MkDocs drafts (shown by ``serve`` only).
+- ``on_page_read_source``: hand MkDocs the body we already read (each file is read once).
+- ``on_page_markdown``: the validated front matter becomes ``page.meta``.
+- ``on_env``: the theme's filters and globals.
+- ``on_page_context``: ``care``, the page's ``PageView``.
+- ``on_post_build``: swap the finished build into ``site/``, unless ``--strict`` counted
+  warnings; a failed build leaves the previous ``site/`` as it was.
+
+It also offers ``build`` and ``serve`` for the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config as mkdocs_load_config
+from mkdocs.config.base import Config, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils import CountHandler
+
+from generator.content import Site, load_site
+from generator.errors import CarewheelError, SourceError, SourceErrors
+from generator.project import Project, load_project
+from generator.theme import page_view, register
+
+log = get_plugin_logger("carewheel")
+
+
+class _Options(Config):
+    """Options are validated by pydantic (``schemas.PluginSettings``), not by MkDocs."""
+
+
+class CarewheelPlugin(BasePlugin[_Options]):
+    """``plugins: [carewheel]`` in ``mkdocs.yml``."""
+
+    def __init__(self) -> None:
+        self.project: Project | None = None
+        self.site: Site | None = None
+        self.command: str = "build"
+        self.final_site_dir: Path | None = None
+        self.building_dir: Path | None = None
+        self.warnings: CountHandler | None = None
+        self.has_h1: set[str] = set()
+
+    # --- configuration -------------------------------------------------------------------
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Validate options with pydantic; positioned messages for every error."""
+        self.config = _Options(config_file_path=config_file_path)
+        if config_file_path is None:
+            return [("carewheel", ValidationError("carewheel needs a mkdocs.yml file"))], []
+        try:
+            self.project = load_project(Path(config_file_path))
+        except SourceErrors as exc:
+            return [("carewheel", ValidationError("\n" + "\n".join(map(str, exc.errors))))], []
+        except CarewheelError as exc:
+            return [("carewheel", ValidationError(str(exc)))], []
+        return [], []
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Remember the command: ``serve`` shows drafts and builds in place."""
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Read and validate every source before anything is written."""
+        assert self.project is not None
+        serving = self.command == "serve"
+        directory_urls = bool(config.use_directory_urls)
+        try:
+            self.site = load_site(self.project, include_drafts=serving, directory_urls=directory_urls)
+        except SourceErrors as exc:
+            for error in exc.errors:
+                log.error(str(error))
+            raise PluginError(f"Aborted: {exc}. Nothing was written.") from None
+        except CarewheelError as exc:
+            raise PluginError(str(exc)) from None
+        self.has_h1.clear()
+        if not serving:
+            self._build_in_temporary_folder(config)
+        return config
+
+    def _build_in_temporary_folder(self, config: MkDocsConfig) -> None:
+        final = Path(config.site_dir).resolve()
+        building = final.with_name(f".{final.name}.building-{os.getpid()}")
+        shutil.rmtree(building, ignore_errors=True)
+        self.final_site_dir, self.building_dir = final, building
+        config.site_dir = str(building)
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    # --- files and pages -----------------------------------------------------------------
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Draft pages are shown by ``serve`` only."""
+        assert self.site is not None
+        for file in files.documentation_pages():
+            page = self.site.pages.get(file.src_uri)
+            if page is not None and page.meta.draft:
+                file.inclusion = InclusionLevel.DRAFT
+        return files
+
+    def on_page_read_source(self, /, *, page: MkDocsPage, config: MkDocsConfig) -> str | None:
+        """The body we already read and validated: each source file is read once."""
+        assert self.site is not None
+        core = self.site.pages.get(page.file.src_uri)
+        if core is None:
+            return None
+        body = core.doc.body
+        return "\n" + body if body.startswith("---") else body
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Our validated front matter becomes ``page.meta``; content dates become the page's
+        update date (sitemap ``lastmod``, reproducible ``sitemap.xml.gz``)."""
+        assert self.site is not None
+        core = self.site.pages.get(page.file.src_uri)
+        if core is not None:
+            page.meta = core.meta.model_dump(mode="json", exclude_defaults=True)
+            page.meta["title"] = core.title
+            page.update_date = core.lastmod.isoformat() if core.lastmod else "1980-01-01"
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Note pages whose body brings its own H1 (the theme then prints none)."""
+        if html.lstrip().startswith("<h1"):
+            self.has_h1.add(page.file.src_uri)
+        return html
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        """Filters and globals for the theme."""
+        assert self.site is not None
+        env.autoescape = True
+        register(env, self.site)
+        env.globals["has_own_h1"] = lambda page: page is not None and page.file.src_uri in self.has_h1
+        env.globals["lastmod"] = self._lastmod
+        return env
+
+    def _lastmod(self, page: MkDocsPage | None) -> str:
+        assert self.site is not None
+        core = self.site.pages.get(page.file.src_uri) if page is not None else None
+        return core.lastmod.isoformat() if core is not None and core.lastmod else ""
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
+        """``care``: the page's view (next step, triage, cluster navigation)."""
+        assert self.site is not None
+        core = self.site.pages.get(page.file.src_uri)
+        context["care"] = page_view(self.site, core) if core is not None else None
+        return context
+
+    # --- atomic output -------------------------------------------------------------------
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Move the finished build into place, unless ``--strict`` will abort it."""
+        if self.building_dir is None or self.final_site_dir is None:
+            return
+        building, final = self.building_dir, self.final_site_dir
+        self._stop_counting()
+        counted = self.warnings.get_counts() if self.warnings else []
+        if config.strict and counted:
+            shutil.rmtree(building, ignore_errors=True)
+            log.info("The previous site folder was left unchanged.")
+            return
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        if final.exists():
+            final.rename(old)
+        building.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        config.site_dir = str(final)
+        self.building_dir = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves the previous ``site/`` untouched."""
+        self._stop_counting()
+        if self.building_dir is not None:
+            shutil.rmtree(self.building_dir, ignore_errors=True)
+            self.building_dir = None
+
+    def _stop_counting(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+
+# --- Entry points for the CLI -----------------------------------------------------------------
+
+
+def _load(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    try:
+        return mkdocs_load_config(str(config_file), **overrides)
+    except Abort as exc:
+        raise CarewheelError(str(exc.message)) from None
+
+
+def build(config_file: Path, *, strict: bool = False, site_dir: Path | None = None) -> None:
+    """``mkdocs build`` for the CLI; raises ``CarewheelError`` when the build is aborted."""
+    overrides: dict[str, Any] = {"strict": strict}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    config = _load(config_file, **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    except Abort as exc:
+        raise CarewheelError(str(exc.message)) from None
+    finally:
+        config.plugins.on_shutdown()
+
+
+def serve(config_file: Path, *, dev_addr: str | None = None, open_browser: bool = False) -> None:
+    """``mkdocs serve`` with live reload, for the CLI."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    kwargs: dict[str, Any] = {"livereload": True, "open_in_browser": open_browser}
+    if dev_addr:
+        kwargs["dev_addr"] = dev_addr
+    try:
+        mkdocs_serve(str(config_file), **kwargs)
+    except Abort as exc:
+        raise CarewheelError(str(exc.message)) from None
+
+
+__all__ = ["CarewheelPlugin", "SourceError", "build", "serve"]
