@@ -266,7 +266,9 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
     model = PAGE_MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         expected = ", ".join(PAGE_MODELS)
-        errors.append(doc.front_matter.error(("type",), f"unknown page type {kind!r}; expected one of: {expected}"))
+        errors.append(
+            doc.front_matter.error(("type",), f"unknown page type {kind!r}; expected one of: {expected}")
+        )
         raise SourceErrors(errors)
     try:
         meta = validate(model, doc.front_matter)
@@ -290,7 +292,9 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
     return Page(src, shown, doc, meta, url_for(src, directory_urls=directory_urls))
 
 
-def read_intake(project: Project, errors: ErrorCollector) -> tuple[Organization | None, Located | None, dict[str, ServiceLine]]:
+def read_intake(
+    project: Project, errors: ErrorCollector
+) -> tuple[Organization | None, Located | None, dict[str, ServiceLine]]:
     """Read ``organization.yml`` and every intake script."""
     organization = org_located = None
     org_path = project.intake_dir / ORGANIZATION_FILE
@@ -332,13 +336,25 @@ def read_intake(project: Project, errors: ErrorCollector) -> tuple[Organization 
             for i, loc_id in enumerate(intake.locations):
                 if loc_id not in organization.locations:
                     known = ", ".join(organization.locations) or "none defined"
-                    errors.add(located.error(("locations", i), f"unknown location {loc_id!r} (organization.yml has: {known})"))
+                    errors.add(
+                        located.error(
+                            ("locations", i), f"unknown location {loc_id!r} (organization.yml has: {known})"
+                        )
+                    )
         for pid, pathway in intake.pathways.items():
             if pathway.schedule.form and organization is not None and not organization.form_endpoint:
-                errors.add(located.error(("pathways", pid, "schedule", "form"), "needs form_endpoint in organization.yml"))
+                errors.add(
+                    located.error(
+                        ("pathways", pid, "schedule", "form"), "needs form_endpoint in organization.yml"
+                    )
+                )
         lines[intake.service_line] = ServiceLine(intake, shown, located)
     if not lines and not errors.errors:
-        errors.add(SourceError(project.display(project.intake_dir), "no intake scripts found; add intake/<service-line>.yml"))
+        errors.add(
+            SourceError(
+                project.display(project.intake_dir), "no intake scripts found; add intake/<service-line>.yml"
+            )
+        )
     return organization, org_located, lines
 
 
@@ -370,7 +386,11 @@ def _link(site: Site, errors: ErrorCollector) -> None:
     for name in ("privacy_policy", "health_data_privacy"):
         target = getattr(org, name)
         if target.endswith(".md") and target not in site.pages:
-            errors.add(site.organization_located.error((name,), f"no page {target!r} in {site.project.display(site.project.docs_dir)}/"))
+            errors.add(
+                site.organization_located.error(
+                    (name,), f"no page {target!r} in {site.project.display(site.project.docs_dir)}/"
+                )
+            )
 
     def check_line(page: Page) -> ServiceLine | None:
         sid = page.service_line_id
@@ -378,7 +398,11 @@ def _link(site: Site, errors: ErrorCollector) -> None:
             return None
         if sid not in lines:
             known = ", ".join(sorted(lines)) or "none"
-            errors.add(page.doc.front_matter.error(("service_line",), f"unknown service line {sid!r}; intake scripts exist for: {known}"))
+            errors.add(
+                page.doc.front_matter.error(
+                    ("service_line",), f"unknown service line {sid!r}; intake scripts exist for: {known}"
+                )
+            )
             return None
         return lines[sid]
 
@@ -388,13 +412,21 @@ def _link(site: Site, errors: ErrorCollector) -> None:
         line = check_line(page)
         if isinstance(meta, ServiceLinePage) and line is not None:
             if line.page is not None:
-                errors.add(page.doc.front_matter.error(("service_line",), f"service line {line.id!r} already has its page: {line.page.path}"))
+                errors.add(
+                    page.doc.front_matter.error(
+                        ("service_line",), f"service line {line.id!r} already has its page: {line.page.path}"
+                    )
+                )
             else:
                 line.page = page
         if isinstance(meta, ClusterPage):
             if meta.id in site.clusters:
                 first = site.clusters[meta.id].hub
-                errors.add(page.doc.front_matter.error(("id",), f"duplicate cluster id {meta.id!r}; {first.path} uses it already"))
+                errors.add(
+                    page.doc.front_matter.error(
+                        ("id",), f"duplicate cluster id {meta.id!r}; {first.path} uses it already"
+                    )
+                )
             else:
                 site.clusters[meta.id] = Cluster(page)
                 if line is not None:
@@ -408,14 +440,19 @@ def _link(site: Site, errors: ErrorCollector) -> None:
         cluster = site.clusters.get(meta.cluster)
         if cluster is None:
             known = ", ".join(sorted(site.clusters)) or "none"
-            errors.add(page.doc.front_matter.error(("cluster",), f"unknown cluster {meta.cluster!r}; known clusters: {known}"))
+            errors.add(
+                page.doc.front_matter.error(
+                    ("cluster",), f"unknown cluster {meta.cluster!r}; known clusters: {known}"
+                )
+            )
             continue
         hub_line = cluster.hub.service_line_id
         if hub_line != meta.service_line:
             errors.add(
                 page.doc.front_matter.error(
                     ("cluster",),
-                    f"cluster {meta.cluster!r} belongs to service line {hub_line!r}, not {meta.service_line!r}",
+                    f"cluster {meta.cluster!r} belongs to service line {hub_line!r}, "
+                    f"not {meta.service_line!r}",
                 )
             )
             continue
@@ -442,7 +479,12 @@ def _check_next_step(site: Site, page: Page, line: ServiceLine | None, errors: E
     fm = page.doc.front_matter
     if route in TRIAGE_ROUTES:
         if route == "nurse-line" and not (line and line.intake.triage.nurse_line):
-            errors.add(fm.error(("next_step",), "`nurse-line` needs `triage.nurse_line` in the service line's intake script"))
+            errors.add(
+                fm.error(
+                    ("next_step",),
+                    "`nurse-line` needs `triage.nurse_line` in the service line's intake script",
+                )
+            )
         return
     if line is None:
         if page.service_line_id is None:
@@ -450,4 +492,9 @@ def _check_next_step(site: Site, page: Page, line: ServiceLine | None, errors: E
         return
     if route not in line.intake.pathways:
         options = ", ".join(line.routes())
-        errors.add(fm.error(("next_step",), f"unknown pathway {route!r} for service line {line.id!r} (expected one of: {options})"))
+        errors.add(
+            fm.error(
+                ("next_step",),
+                f"unknown pathway {route!r} for service line {line.id!r} (expected one of: {options})",
+            )
+        )

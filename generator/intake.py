@@ -185,13 +185,13 @@ def triage_block(
     """The routing block for ``route``, with approved wording when the script has it."""
     approved = intake.approved_wording if intake else None
     if route is RedFlagRoute.EMERGENCY:
-        number = organization.emergency_number
+        emergency: str = organization.emergency_number
         return TriageBlock(
             route,
-            number,
-            f"Call {number} now if this could be an emergency",
+            emergency,
+            f"Call {emergency} now if this could be an emergency",
             (approved.emergency if approved and approved.emergency else None)
-            or f"Call {number} or go to the nearest emergency room. Do not wait for an appointment.",
+            or f"Call {emergency} or go to the nearest emergency room. Do not wait for an appointment.",
             tuple(phrases),
         )
     if route is RedFlagRoute.CRISIS:
@@ -209,7 +209,7 @@ def triage_block(
             text_ok=line.text,
         )
     nurse = intake.triage.nurse_line if intake else None
-    number = nurse or (intake.phone if intake else organization.phone)
+    number: str = nurse or (intake.phone if intake else organization.phone)
     return TriageBlock(
         route,
         number,

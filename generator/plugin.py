@@ -35,6 +35,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import CountHandler
+from mkdocs.utils.templates import TemplateContext
 
 from generator.content import Site, load_site
 from generator.errors import CarewheelError, SourceError, SourceErrors
@@ -44,11 +45,11 @@ from generator.theme import page_view, register
 log = get_plugin_logger("carewheel")
 
 
-class _Options(Config):
+class _Options(Config):  # type: ignore[no-untyped-call]
     """Options are validated by pydantic (``schemas.PluginSettings``), not by MkDocs."""
 
 
-class CarewheelPlugin(BasePlugin[_Options]):
+class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     """``plugins: [carewheel]`` in ``mkdocs.yml``."""
 
     def __init__(self) -> None:
@@ -167,12 +168,13 @@ class CarewheelPlugin(BasePlugin[_Options]):
         return core.lastmod.isoformat() if core is not None and core.lastmod else ""
 
     def on_page_context(
-        self, context: dict[str, Any], /, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         """``care``: the page's view (next step, triage, cluster navigation)."""
         assert self.site is not None
         core = self.site.pages.get(page.file.src_uri)
-        context["care"] = page_view(self.site, core) if core is not None else None
+        view = page_view(self.site, core) if core is not None else None
+        context["care"] = view  # type: ignore[typeddict-unknown-key]
         return context
 
     # --- atomic output -------------------------------------------------------------------

@@ -71,7 +71,9 @@ def plugin_options(located: Located) -> tuple[dict[str, Any], tuple[str | int, .
     return None
 
 
-def validate_settings(options: dict[str, Any], located: Located, loc: tuple[str | int, ...]) -> PluginSettings:
+def validate_settings(
+    options: dict[str, Any], located: Located, loc: tuple[str | int, ...]
+) -> PluginSettings:
     """Validate the plugin's options, with errors positioned in ``mkdocs.yml``."""
     sub = Located(located.path, options)
     for key, value in located.values.items():

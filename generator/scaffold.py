@@ -59,7 +59,9 @@ def new_service_line(site: Site, line_id: str) -> Path:
     line = site.service_lines.get(line_id)
     if line is None:
         known = ", ".join(sorted(site.service_lines)) or "none"
-        raise UsageError(f"no intake script intake/{line_id}.yml (known service lines: {known}); write it first")
+        raise UsageError(
+            f"no intake script intake/{line_id}.yml (known service lines: {known}); write it first"
+        )
     if line.page is not None:
         raise UsageError(f"service line {line_id!r} already has its page: {line.page.path}")
     first = next(iter(line.intake.pathways))
@@ -88,7 +90,9 @@ def new_cluster(site: Site, cluster_id: str, line_id: str, title: str | None) ->
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", cluster_id):
         raise UsageError(f"cluster id {cluster_id!r} must be lowercase words joined by hyphens")
     if line.intake.sensitive and set(cluster_id.split("-")) & sensitive_terms():
-        raise UsageError(f"{cluster_id!r} names a condition; {line_id} is sensitive, so URLs must stay neutral")
+        raise UsageError(
+            f"{cluster_id!r} names a condition; {line_id} is sensitive, so URLs must stay neutral"
+        )
     first = next(iter(line.intake.pathways))
     text = (
         "---\n"
@@ -120,7 +124,9 @@ def new_question(site: Site, question: str, cluster_id: str, next_step: str | No
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
         raise UsageError(f"cannot make a file name from {question!r}; pass --slug")
     if line.intake.sensitive and set(name.split("-")) & sensitive_terms():
-        raise UsageError(f"slug {name!r} names a condition; {line.id} is sensitive, so URLs must stay neutral")
+        raise UsageError(
+            f"slug {name!r} names a condition; {line.id} is sensitive, so URLs must stay neutral"
+        )
     text = (
         "---\n"
         "type: question\n"

@@ -53,9 +53,7 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(
 def _check_link(value: str) -> str:
     if value.startswith("https://") or value.endswith(".md"):
         return value
-    raise ValueError(
-        f"{value!r} must be an https:// address or a page in content/ ending in .md"
-    )
+    raise ValueError(f"{value!r} must be an https:// address or a page in content/ ending in .md")
 
 
 Link = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_link)]

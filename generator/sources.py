@@ -80,7 +80,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Composer.__init__(self)
 
 
-class _Loader(_Parser, yaml.constructor.SafeConstructor, _Resolver):  # type: ignore[misc, valid-type]
+class _Loader(_Parser, yaml.constructor.SafeConstructor, _Resolver):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         yaml.constructor.SafeConstructor.__init__(self)
@@ -297,9 +297,7 @@ def split_front_matter(text: str, path: str) -> Document:
         if _END.match(lines[end]):
             break
     else:
-        raise SourceError(
-            path, "front matter starts with '---' on line 1 but has no closing '---' line"
-        )
+        raise SourceError(path, "front matter starts with '---' on line 1 but has no closing '---' line")
     yaml_text = "\n".join(lines[1:end])
     located = parse_yaml(yaml_text, path, line_offset=1)
     if located.data is None:

@@ -85,7 +85,7 @@ def page_view(site: Site, page: Page) -> PageView:
         cluster=cluster,
         urgent=site.urgent_blocks(page),
         next_step=site.next_step(page),
-        breadcrumbs=crumbs if not page.src == "index.md" else [],
+        breadcrumbs=crumbs if page.src != "index.md" else [],
         siblings=siblings,
     )
 
