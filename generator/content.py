@@ -262,6 +262,8 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
     for key, reason in RESERVED_KEYS.items():
         if key in data:
             errors.append(doc.front_matter.error((key,), reason, key=True))
+    if errors:
+        data = {k: v for k, v in data.items() if k not in RESERVED_KEYS}
     kind = data.get("type", "page")
     model = PAGE_MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -271,7 +273,7 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
         )
         raise SourceErrors(errors)
     try:
-        meta = validate(model, doc.front_matter)
+        meta = validate(model, doc.front_matter, data=data)
     except SourceErrors as exc:
         raise SourceErrors([*errors, *exc.errors]) from None
     if isinstance(meta, QuestionPage) and not meta.draft and meta.reviewed is None:
@@ -293,9 +295,10 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
 
 
 def read_intake(
-    project: Project, errors: ErrorCollector
+    project: Project, errors: ErrorCollector, unreadable: set[str]
 ) -> tuple[Organization | None, Located | None, dict[str, ServiceLine]]:
-    """Read ``organization.yml`` and every intake script."""
+    """Read ``organization.yml`` and every intake script; ids of scripts that could not be
+    read go into ``unreadable`` (pages naming them then get no second error)."""
     organization = org_located = None
     org_path = project.intake_dir / ORGANIZATION_FILE
     if not org_path.is_file():
@@ -322,8 +325,10 @@ def read_intake(
             intake = validate(Intake, located)
         except (SourceError, SourceErrors) as exc:
             errors.add(exc)
+            unreadable.add(path.stem)
             continue
         if intake.service_line != path.stem:
+            unreadable.add(path.stem)
             errors.add(
                 located.error(
                     ("service_line",),
@@ -341,13 +346,6 @@ def read_intake(
                             ("locations", i), f"unknown location {loc_id!r} (organization.yml has: {known})"
                         )
                     )
-        for pid, pathway in intake.pathways.items():
-            if pathway.schedule.form and organization is not None and not organization.form_endpoint:
-                errors.add(
-                    located.error(
-                        ("pathways", pid, "schedule", "form"), "needs form_endpoint in organization.yml"
-                    )
-                )
         lines[intake.service_line] = ServiceLine(intake, shown, located)
     if not lines and not errors.errors:
         errors.add(
@@ -361,26 +359,34 @@ def read_intake(
 def load_site(project: Project, *, include_drafts: bool = False, directory_urls: bool = True) -> Site:
     """Read and validate the whole project; raise ``SourceErrors`` listing every problem."""
     errors = ErrorCollector()
-    organization, org_located, lines = read_intake(project, errors)
+    unreadable_lines: set[str] = set()
+    organization, org_located, lines = read_intake(project, errors, unreadable_lines)
     pages: dict[str, Page] = {}
+    unreadable_pages = 0
     for path in markdown_files(project.docs_dir):
         try:
             page = read_page(path, project, directory_urls=directory_urls)
         except (SourceError, SourceErrors) as exc:
             errors.add(exc)
+            unreadable_pages += 1
             continue
         pages[page.src] = page
     if organization is None or org_located is None:
         errors.raise_if_any()
         raise AssertionError("unreachable")  # pragma: no cover
     site = Site(project, organization, org_located, lines, pages, {}, include_drafts)
-    _link(site, errors)
+    _link(site, errors, unreadable_lines, unreadable_pages > 0)
     errors.raise_if_any()
     return site
 
 
-def _link(site: Site, errors: ErrorCollector) -> None:
-    """Resolve references between pages and intake scripts; record every broken one."""
+def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unreadable_pages: bool) -> None:
+    """Resolve references between pages and intake scripts; record every broken one.
+
+    A reference to something in a file that could not be read is not reported again: a
+    page naming a broken intake script, and (when any page could not be read, which might
+    be its hub) a question naming an unknown cluster.
+    """
     lines = site.service_lines
     org = site.organization
     for name in ("privacy_policy", "health_data_privacy"):
@@ -392,11 +398,17 @@ def _link(site: Site, errors: ErrorCollector) -> None:
                 )
             )
 
+    skip: set[int] = set()
+
     def check_line(page: Page) -> ServiceLine | None:
         sid = page.service_line_id
         if sid is None:
             return None
+        if sid in unreadable_lines:
+            skip.add(id(page))
+            return None
         if sid not in lines:
+            skip.add(id(page))
             known = ", ".join(sorted(lines)) or "none"
             errors.add(
                 page.doc.front_matter.error(
@@ -435,9 +447,11 @@ def _link(site: Site, errors: ErrorCollector) -> None:
 
     for page in site.pages.values():
         meta = page.meta
-        if not isinstance(meta, QuestionPage):
+        if not isinstance(meta, QuestionPage) or id(page) in skip:
             continue
         cluster = site.clusters.get(meta.cluster)
+        if cluster is None and unreadable_pages:
+            continue
         if cluster is None:
             known = ", ".join(sorted(site.clusters)) or "none"
             errors.add(

@@ -44,10 +44,15 @@ _UNIT_WORDS = {
 
 
 def wait_text(wait: Wait) -> str:
-    """``Wait(5, 10, business-days)`` → ``5 to 10 business days``."""
+    """``Wait(5, 10, business-days)`` → ``5 to 10 business days``; ``Wait(0, 1, days)`` →
+    ``the same day or the next day``."""
     one, many = _UNIT_WORDS[wait.unit]
     if wait.max == 0:
         return "the same day" if wait.unit is not WaitUnit.HOURS else "right away"
+    if wait.min == 0 and wait.max == 1 and wait.unit is not WaitUnit.HOURS:
+        return f"the same {one} or the next {one}"
+    if wait.min == 0:
+        return f"up to {wait.max} {one if wait.max == 1 else many}"
     if wait.min == wait.max:
         return f"{wait.max} {one if wait.max == 1 else many}"
     return f"{wait.min} to {wait.max} {many}"

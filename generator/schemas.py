@@ -95,10 +95,19 @@ class Location(Strict):
     """Front desk, if it differs from the service line's intake phone."""
 
 
+def _check_crisis_number(value: str) -> str:
+    if value != "988":
+        raise ValueError(
+            f"{value!r} is not the crisis line; use 988 (the 988 Suicide & Crisis Lifeline "
+            "replaced the 10-digit National Suicide Prevention Lifeline number in July 2022)"
+        )
+    return value
+
+
 class CrisisLine(Strict):
     """The mental-health crisis line shown on crisis routing."""
 
-    number: Literal["988"] = "988"
+    number: Annotated[str, AfterValidator(_check_crisis_number)] = "988"
     """Only 988 is accepted: the 10-digit Lifeline number was retired in 2022."""
     name: Text = "988 Suicide & Crisis Lifeline"
     """Name shown to patients."""

@@ -185,6 +185,9 @@ def parse_yaml(text: str, path: str, *, line_offset: int = 0, lenient_tags: bool
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "syntax error"
+        if exc.problem and exc.context and exc.context_mark:
+            started = exc.context_mark.line + 1 + line_offset
+            problem += f" ({exc.context.removeprefix('while parsing ')} started on line {started})"
         raise SourceError(path, f"invalid YAML: {problem}", line=line, col=col) from None
     except yaml.YAMLError as exc:
         raise SourceError(path, f"invalid YAML: {exc}", line=1 + line_offset) from None
@@ -331,13 +334,14 @@ def read_yaml(path: Path, display: str) -> Located:
 # --- Validation -------------------------------------------------------------------------------
 
 
-def validate(model: type[ModelT], located: Located, *, context: Any = None) -> ModelT:
-    """Validate ``located.data`` with ``model``; errors come back as positioned ``SourceError``s.
+def validate(model: type[ModelT], located: Located, *, data: Any = None) -> ModelT:
+    """Validate ``located.data`` (or ``data``, a part of it) with ``model``; errors come back
+    as positioned ``SourceError``s.
 
     Raises ``SourceErrors`` holding every error of the document.
     """
     try:
-        return model.model_validate(located.data, context=context)
+        return model.model_validate(located.data if data is None else data)
     except ValidationError as exc:
         raise SourceErrors([_to_source_error(located, err) for err in exc.errors()]) from None
 

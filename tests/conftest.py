@@ -1,0 +1,96 @@
+"""Shared fixtures: copies of the demo project, one strict build of it, CLI runners."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository: its demo project is the fixture most tests start from."""
+
+PROJECT_PARTS = ("mkdocs.yml", "content", "intake", "campaigns", "themes")
+BIN = Path(sys.executable).parent
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the demo project (sources only, no site/) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@dataclass
+class Run:
+    """A finished command."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 300) -> Run:
+    """Run a console script of this environment (``carewheel``, ``mkdocs``, ``properdocs``)."""
+    program = BIN / args[0]
+    full_env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning", **(env or {})}
+    done = subprocess.run(
+        [str(program), *args[1:]], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the demo project, safe to break."""
+    return copy_project(tmp_path / "project")
+
+
+@dataclass
+class BuiltSite:
+    """The demo project built once with ``carewheel build --strict``."""
+
+    project: Path
+    site: Path
+    run: Run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """One strict build of the demo project, shared by read-only tests."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run(["carewheel", "build", "--strict"], project)
+    assert result.code == 0, result.output
+    return BuiltSite(project, project / "site", result)
+
+
+@pytest.fixture
+def built_copy(built: BuiltSite, tmp_path: Path) -> Iterator[BuiltSite]:
+    """A copy of the built project (sources and site/), safe to break."""
+    dest = tmp_path / "project"
+    shutil.copytree(built.project, dest)
+    yield BuiltSite(dest, dest / "site", built.run)
