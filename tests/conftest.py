@@ -93,4 +93,4 @@ def built_copy(built: BuiltSite, tmp_path: Path) -> Iterator[BuiltSite]:
     """A copy of the built project (sources and site/), safe to break."""
     dest = tmp_path / "project"
     shutil.copytree(built.project, dest)
-    yield BuiltSite(dest, dest / "site", built.run)
+    return BuiltSite(dest, dest / "site", built.run)

@@ -135,7 +135,8 @@ def test_crisis_page_shows_988(built: BuiltSite) -> None:
         block = page.select_one("section.urgent--crisis")
         assert block is not None
         assert "call or text 988" in block.get_text(" ").lower()
-        assert block.select_one('a[href="tel:988"]') and block.select_one('a[href="sms:988"]')
+        assert block.select_one('a[href="tel:988"]')
+        assert block.select_one('a[href="sms:988"]')
 
 
 def test_red_flag_phrase_in_text_adds_routing(built: BuiltSite) -> None:
@@ -200,17 +201,21 @@ def test_theme_basics(built: BuiltSite) -> None:
     page = soup(built.site / "cardiology/chest-pain/what-is-angina/index.html")
     assert page.html["lang"] == "en"
     skip = page.select_one("a.skip-link")
-    assert skip is not None and skip["href"] == "#main" and page.find(id="main") is not None
+    assert skip is not None
+    assert skip["href"] == "#main"
+    assert page.find(id="main") is not None
     assert page.select_one('header a[href="tel:+15550101000"]') is not None
     footer = page.select_one("footer").get_text(" ")
-    assert "Privacy policy" in footer and "Consumer health data privacy policy" in footer
+    assert "Privacy policy" in footer
+    assert "Consumer health data privacy policy" in footer
     canonical = page.select_one('link[rel="canonical"]')["href"]
     assert canonical == SITE_URL + "cardiology/chest-pain/what-is-angina/"
     assert page.select("script[src]") == []
     reviewed = page.select_one("p.reviewed").get_text(" ")
     meta = front_matter(built.project / "content/cardiology/chest-pain/what-is-angina.md")
     assert reviewed.startswith(f"Medically reviewed by {meta['reviewed']['by']} on")
-    assert (built.site / "404.html").is_file() and (built.site / "assets/favicon.svg").is_file()
+    assert (built.site / "404.html").is_file()
+    assert (built.site / "assets/favicon.svg").is_file()
     css = (built.site / "assets/carewheel.css").stat().st_size
     assert css < 10_000
 
@@ -255,7 +260,8 @@ def test_sitemap_lastmod_comes_from_content_dates(built: BuiltSite) -> None:
     md = built.project / "content/cardiology/chest-pain/what-is-angina.md"
     reviewed = front_matter(md)["reviewed"]["on"].isoformat()
     entry = re.search(r"<url><loc>[^<]*/what-is-angina/</loc><lastmod>([^<]+)</lastmod></url>", sitemap)
-    assert entry is not None and entry.group(1) == reviewed
+    assert entry is not None
+    assert entry.group(1) == reviewed
     assert sitemap.count("<url>") == len(list((built.project / "content").rglob("*.md")))
 
 
