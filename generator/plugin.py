@@ -177,6 +177,14 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         context["care"] = view  # type: ignore[typeddict-unknown-key]
         return context
 
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """``serve`` also rebuilds when intake scripts or campaigns change."""
+        if self.project is not None:
+            for folder in (self.project.intake_dir, self.project.campaigns_dir):
+                if folder.is_dir():
+                    server.watch(str(folder))
+        return server
+
     # --- atomic output -------------------------------------------------------------------
 
     @event_priority(-100)

@@ -1,0 +1,54 @@
+# carewheel: the two commands of the README.
+#   make site   set up, then build the demo site into site/
+#   make test   set up everything the tests need (Python packages, Debian's chromium,
+#               npm's axe-core), then run ruff, mypy and the whole test suite
+# Everything comes from PyPI, Debian's packages or the npm registry.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: site test serve check lint chromium clean
+
+site: $(VENV)/.installed
+	$(BIN)/carewheel build --strict
+
+test: $(VENV)/.installed-test node_modules/.installed chromium lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+serve: $(VENV)/.installed
+	$(BIN)/carewheel serve
+
+check: $(VENV)/.installed
+	$(BIN)/carewheel check
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing" >&2; exit 1; }
+
+clean:
+	rm -rf site .site.building-* .site.old-* .pytest_cache .mypy_cache .ruff_cache
