@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from generator import scaffold, schemas
+from generator import campaigns, scaffold, schemas
 from generator.content import Site, load_site
-from generator.errors import CarewheelError, SourceErrors
+from generator.errors import CarewheelError, SourceErrors, UsageError
 from generator.project import Project, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -188,6 +191,142 @@ def _new(config_file: Path | None, make: Callable[[Site], Path]) -> None:
     click.echo("`reviewed: {by: NAME, on: YYYY-MM-DD}`, then run `carewheel check`.")
 
 
+@main.group()
+def campaign() -> None:
+    """Campaigns: scaffold, list, tagged links, tracking manifest and QR codes."""
+
+
+@campaign.command("new")
+@click.argument("slug")
+@click.option("-l", "--service-line", required=True, help="Service line id, e.g. cardiology.")
+@click.option("-p", "--pathway", help="Pathway id (default: the service line's first).")
+@click.option(
+    "-c", "--cluster", help="Cluster id for FAQ links and the expiry redirect (default: the first)."
+)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: today).")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: start + 90 days).")
+@config_option
+def campaign_new(
+    slug: str,
+    service_line: str,
+    pathway: str | None,
+    cluster: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    config_file: Path | None,
+) -> None:
+    """Scaffold campaigns/SLUG.yml with the next free tracking id (recorded in the ledger)."""
+    _campaign_new(slug, service_line, pathway, cluster, start, end, config_file)
+
+
+@reports_errors
+def _campaign_new(
+    slug: str,
+    service_line: str,
+    pathway: str | None,
+    cluster: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    config_file: Path | None,
+) -> None:
+    project, site = _project_and_site(config_file, include_drafts=True)
+    first = start.date() if start else campaigns.today()
+    last = end.date() if end else first + dt.timedelta(days=90)
+    path, tracking_id = scaffold.new_campaign(site, slug, service_line, pathway, cluster, first, last)
+    click.echo(f"Wrote {project.display(path)} with tracking id {tracking_id} (recorded in the ledger).")
+    click.echo(
+        "Next: write the headline and body, add channels, then `carewheel campaign links " + slug + "`."
+    )
+
+
+@campaign.command("list")
+@click.option(
+    "--status",
+    "only",
+    type=click.Choice([s.value for s in campaigns.Status]),
+    help="Only campaigns in this state.",
+)
+@config_option
+def campaign_list(only: str | None, config_file: Path | None) -> None:
+    """Every campaign with its status (scheduled, live, expired) today."""
+    _campaign_list(only, config_file)
+
+
+@reports_errors
+def _campaign_list(only: str | None, config_file: Path | None) -> None:
+    _, site = _project_and_site(config_file)
+    rows = [("STATUS", "ID", "CAMPAIGN", "SERVICE LINE", "PATHWAY", "START", "END", "URLS")]
+    for slug in sorted(site.campaigns):
+        source = site.campaigns[slug]
+        status = source.status(site.today).value
+        if only and status != only:
+            continue
+        c = source.campaign
+        urls = len(site.landing.get(slug, [])) if status != "scheduled" else 0
+        rows.append(
+            (status, c.tracking_id, slug, c.service_line, c.pathway, str(c.start), str(c.end), str(urls))
+        )
+    _table(rows)
+    click.echo(f"\n{len(rows) - 1} campaigns; today is {site.today} (SOURCE_DATE_EPOCH sets it for builds).")
+
+
+@campaign.command("links")
+@click.argument("slug")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@config_option
+def campaign_links(slug: str, fmt: str, config_file: Path | None) -> None:
+    """Tagged links of campaign SLUG: one per channel and variant, with phone and QR file."""
+    _campaign_links(slug, fmt, config_file)
+
+
+@reports_errors
+def _campaign_links(slug: str, fmt: str, config_file: Path | None) -> None:
+    _, site = _project_and_site(config_file)
+    if slug not in site.campaigns:
+        raise UsageError(f"no campaign {slug!r}; known: {', '.join(sorted(site.campaigns)) or 'none'}")
+    rows = [r.values for r in site.manifest() if r.values["campaign"] == slug]
+    fields = ("channel", "variant", "weight", "url", "phone", "qr_file")
+    if fmt == "json":
+        click.echo(json.dumps([{k: r[k] for k in fields} for r in rows], indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        _table([tuple(f.upper() for f in fields), *[tuple(r[f] for f in fields) for r in rows]])
+        status = site.campaign_status(slug).value
+        if status != "live":
+            click.echo(f"\nNote: this campaign is {status}; its links do not lead to a live page today.")
+
+
+@campaign.command("manifest")
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder (default: manifest_dir)."
+)
+@config_option
+def campaign_manifest(output: Path | None, config_file: Path | None) -> None:
+    """Write the tracking manifest (CSV, JSON) and QR codes (SVG) without building the site."""
+    _campaign_manifest(output, config_file)
+
+
+@reports_errors
+def _campaign_manifest(output: Path | None, config_file: Path | None) -> None:
+    project, site = _project_and_site(config_file)
+    folder = (output or project.manifest_dir).resolve()
+    written = campaigns.write_manifest(site.manifest(), folder)
+    click.echo(f"Wrote {len(written)} files to {project.display(folder)}/ ({len(site.manifest())} rows).")
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
 SCHEMAS: dict[str, Any] = {
     "intake": schemas.Intake,
     "organization": schemas.Organization,
@@ -196,6 +335,7 @@ SCHEMAS: dict[str, Any] = {
     "cluster": schemas.ClusterPage,
     "question": schemas.QuestionPage,
     "page": schemas.PlainPage,
+    "campaign": schemas.Campaign,
 }
 
 

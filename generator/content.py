@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import campaigns as cmp
 from generator.errors import ErrorCollector, SourceError, SourceErrors
-from generator.intake import RedFlagMatcher, TriageBlock, triage_block
+from generator.intake import RedFlagMatcher, TriageBlock, pathway_phone, triage_block
+from generator.privacy import condition_words
 from generator.project import Project
 from generator.schemas import (
     PAGE_MODELS,
@@ -22,12 +24,14 @@ from generator.schemas import (
     TRIAGE_ROUTES,
     ClusterPage,
     Intake,
+    LandingMeta,
     Organization,
     PageMeta,
     Pathway,
     QuestionPage,
     RedFlagRoute,
     ServiceLinePage,
+    TrackingLedger,
 )
 from generator.sources import (
     Document,
@@ -159,6 +163,23 @@ class Site:
     pages: dict[str, Page]
     clusters: dict[str, Cluster]
     include_drafts: bool = False
+    campaigns: dict[str, cmp.CampaignSource] = field(default_factory=dict)
+    landing: dict[str, list[cmp.LandingSpec]] = field(default_factory=dict)
+    """Every URL each campaign publishes (live or expired), by campaign slug."""
+    today: dt.date = field(default_factory=cmp.today)
+
+    def campaign_status(self, slug: str) -> cmp.Status:
+        """Scheduled, live or expired, on the site's ``today``."""
+        return self.campaigns[slug].status(self.today)
+
+    def manifest(self) -> list[cmp.ManifestRow]:
+        """Tracking manifest rows of every campaign."""
+        items = []
+        for slug, source in self.campaigns.items():
+            line = self.service_lines[source.campaign.service_line]
+            phone = pathway_phone(line.intake.pathways[source.campaign.pathway], line.intake)
+            items.append((source, self.landing.get(slug, []), phone))
+        return cmp.manifest_rows(items, self.project.site_url, self.today)
 
     def published(self) -> list[Page]:
         """Pages that a build publishes (drafts only when ``include_drafts``)."""
@@ -196,6 +217,8 @@ class Site:
         of the service line when the page (or its cluster hub) sets ``red_flags: true``.
         """
         line = self.service_line_of(page)
+        if isinstance(page.meta, LandingMeta):
+            return self._landing_routes(page.meta, line)
         forced = page.meta.red_flags
         cluster = self.cluster_of(page)
         if cluster and cluster.hub.meta.red_flags:
@@ -208,6 +231,15 @@ class Site:
         if forced and not routes:
             routes = [RedFlagRoute.EMERGENCY]
         return routes
+
+    def _landing_routes(self, meta: LandingMeta, line: ServiceLine | None) -> list[RedFlagRoute]:
+        """A live landing page shows its urgent route first when its line has red flags."""
+        if meta.redirect_to or line is None:
+            return []
+        script_routes = line.matcher.routes()
+        if meta.urgent_route:
+            return [meta.urgent_route]
+        return script_routes[:1]
 
     def urgent_blocks(self, page: Page) -> list[TriageBlock]:
         """Triage blocks for ``red_flag_routes``, each listing its route's red-flag phrases."""
@@ -356,8 +388,17 @@ def read_intake(
     return organization, org_located, lines
 
 
-def load_site(project: Project, *, include_drafts: bool = False, directory_urls: bool = True) -> Site:
-    """Read and validate the whole project; raise ``SourceErrors`` listing every problem."""
+def load_site(
+    project: Project,
+    *,
+    include_drafts: bool = False,
+    directory_urls: bool = True,
+    today: dt.date | None = None,
+) -> Site:
+    """Read and validate the whole project; raise ``SourceErrors`` listing every problem.
+
+    Campaign landing pages are generated for ``today`` (default: ``campaigns.today()``).
+    """
     errors = ErrorCollector()
     unreadable_lines: set[str] = set()
     organization, org_located, lines = read_intake(project, errors, unreadable_lines)
@@ -375,9 +416,144 @@ def load_site(project: Project, *, include_drafts: bool = False, directory_urls:
         errors.raise_if_any()
         raise AssertionError("unreachable")  # pragma: no cover
     site = Site(project, organization, org_located, lines, pages, {}, include_drafts)
+    if today is not None:
+        site.today = today
     _link(site, errors, unreadable_lines, unreadable_pages > 0)
+    campaigns, ledger, ledger_located = cmp.read_campaigns(project.campaigns_dir, project.display, errors)
+    site.campaigns = campaigns
+    _link_campaigns(site, errors, unreadable_lines, ledger, ledger_located)
     errors.raise_if_any()
+    _add_landing_pages(site, directory_urls)
     return site
+
+
+def _link_campaigns(
+    site: Site,
+    errors: ErrorCollector,
+    unreadable_lines: set[str],
+    ledger: TrackingLedger,
+    ledger_located: Located | None,
+) -> None:
+    """Check every campaign against intake, content and the tracking-id ledger."""
+    project = site.project
+    prefix = project.settings.landing_prefix
+    ledger_path = project.display(project.campaigns_dir / cmp.LEDGER_FILE)
+    cmp.check_ledger(site.campaigns, ledger, ledger_path, errors)
+    owners: dict[str, str] = {}
+    for slug, source in site.campaigns.items():
+        cmp.check_campaign(source, errors)
+        c, at = source.campaign, source.located
+        if c.service_line in unreadable_lines:
+            continue
+        line = site.service_lines.get(c.service_line)
+        if line is None:
+            known = ", ".join(sorted(site.service_lines))
+            errors.add(
+                at.error(("service_line",), f"unknown service line {c.service_line!r} (known: {known})")
+            )
+            continue
+        if c.pathway not in line.intake.pathways:
+            options = ", ".join(line.intake.pathways)
+            errors.add(
+                at.error(
+                    ("pathway",),
+                    f"unknown pathway {c.pathway!r} for {line.id!r} (expected one of: {options})",
+                )
+            )
+        if c.urgent_route == "nurse-line" and not line.intake.triage.nurse_line:
+            errors.add(
+                at.error(("urgent_route",), "`nurse-line` needs `triage.nurse_line` in the intake script")
+            )
+        cluster = site.clusters.get(c.cluster)
+        if cluster is None or cluster.hub.service_line_id != line.id:
+            names = ", ".join(cl.id for cl in line.clusters) or "none"
+            errors.add(
+                at.error(
+                    ("cluster",), f"unknown cluster {c.cluster!r} in {line.id!r} (its clusters: {names})"
+                )
+            )
+        for i, src in enumerate(c.landing.questions):
+            page = site.pages.get(src)
+            if page is None or not isinstance(page.meta, QuestionPage):
+                errors.add(at.error(("landing", "questions", i), f"no question page {src!r} in content/"))
+            elif page.meta.cluster != c.cluster:
+                errors.add(
+                    at.error(
+                        ("landing", "questions", i),
+                        f"{src!r} is in cluster {page.meta.cluster!r}, not the campaign's {c.cluster!r}",
+                    )
+                )
+        if c.expired_redirect and c.expired_redirect not in site.pages:
+            errors.add(at.error(("expired_redirect",), f"no page {c.expired_redirect!r} in content/"))
+        if line.intake.sensitive:
+            for loc, value in ((("landing", "path"), c.landing.path or ""), ((), slug)):
+                found = condition_words(value)
+                if found:
+                    what = "landing.path" if loc else "the file name (it becomes utm_campaign)"
+                    errors.add(
+                        at.error(
+                            loc,
+                            f"{what} names a condition ({', '.join(found)}); {line.id} is sensitive, "
+                            "so URLs and UTM values must stay neutral",
+                        )
+                    )
+        segment = cmp.landing_segment(source, line.intake.sensitive)
+        if segment in owners:
+            errors.add(
+                at.error(
+                    ("landing", "path"),
+                    f"landing path {segment!r} is used by campaign {owners[segment]!r} too",
+                )
+            )
+        owners[segment] = slug
+        site.landing[slug] = cmp.landing_specs(source, prefix, line.intake.sensitive)
+    taken = [p for p in site.pages if p.startswith(prefix + "/")]
+    if taken and site.campaigns:
+        errors.add(
+            SourceError(
+                project.display(project.docs_dir / taken[0]),
+                f"content/{prefix}/ is reserved for campaign landing pages (setting landing_prefix)",
+            )
+        )
+
+
+def _add_landing_pages(site: Site, directory_urls: bool) -> None:
+    """Generate the landing pages of live and expired campaigns as virtual pages."""
+    questions = {src: p.meta for src, p in site.pages.items() if isinstance(p.meta, QuestionPage)}
+    for slug, specs in site.landing.items():
+        source = site.campaigns[slug]
+        status = source.status(site.today)
+        if status is cmp.Status.SCHEDULED:
+            continue
+        c = source.campaign
+        hub = site.clusters[c.cluster].hub
+        target = site.pages[c.expired_redirect] if c.expired_redirect else hub
+        body_line = source.located.position(("landing", "body"))[0] + 1
+        for spec in specs:
+            variant = c.variants[spec.variant]
+            expired = status is cmp.Status.EXPIRED
+            meta = LandingMeta(
+                title=variant.headline or c.landing.headline,
+                description=None,
+                service_line=c.service_line,
+                next_step=c.pathway,
+                campaign=slug,
+                tracking_id=c.tracking_id,
+                variant=spec.variant,
+                channel=spec.channel.key if spec.channel else None,
+                phone=spec.channel.phone if spec.channel else None,
+                urgent_route=c.urgent_route,
+                redirect_to=target.src if expired else None,
+            )
+            body = (
+                cmp.redirect_markdown(spec, target.title, target.src)
+                if expired
+                else cmp.landing_markdown(spec, cmp.faq_pairs(source, questions))
+            )
+            doc = Document(source.path, body, source.located, body, body_line)
+            site.pages[spec.src] = Page(
+                spec.src, source.path, doc, meta, url_for(spec.src, directory_urls=directory_urls)
+            )
 
 
 def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unreadable_pages: bool) -> None:

@@ -31,15 +31,17 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
+from generator.campaigns import write_manifest
 from generator.content import Site, load_site
 from generator.errors import CarewheelError, SourceError, SourceErrors
 from generator.project import Project, load_project
+from generator.schemas import LandingMeta
 from generator.theme import page_view, register
 
 log = get_plugin_logger("carewheel")
@@ -113,12 +115,19 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     # --- files and pages -----------------------------------------------------------------
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        """Draft pages are shown by ``serve`` only."""
+        """Campaign landing pages enter as generated files; drafts are shown by ``serve`` only."""
         assert self.site is not None
         for file in files.documentation_pages():
             page = self.site.pages.get(file.src_uri)
             if page is not None and page.meta.draft:
                 file.inclusion = InclusionLevel.DRAFT
+        for src, page in self.site.pages.items():
+            if isinstance(page.meta, LandingMeta):
+                generated = File.generated(
+                    config, src, content=page.doc.body, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+                generated.generated_by = "carewheel"
+                files.append(generated)
         return files
 
     def on_page_read_source(self, /, *, page: MkDocsPage, config: MkDocsConfig) -> str | None:
@@ -138,7 +147,7 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         assert self.site is not None
         core = self.site.pages.get(page.file.src_uri)
         if core is not None:
-            page.meta = core.meta.model_dump(mode="json", exclude_defaults=True)
+            page.meta = core.meta.model_dump(mode="json", exclude_none=True)
             page.meta["title"] = core.title
             page.update_date = core.lastmod.isoformat() if core.lastmod else "1980-01-01"
         return markdown
@@ -206,6 +215,18 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         shutil.rmtree(old, ignore_errors=True)
         config.site_dir = str(final)
         self.building_dir = None
+        self._write_manifest()
+
+    def _write_manifest(self) -> None:
+        assert self.site is not None
+        assert self.project is not None
+        if not self.site.campaigns:
+            return
+        written = write_manifest(self.site.manifest(), self.project.manifest_dir)
+        log.info(
+            f"Tracking manifest and {len(written) - 2} QR codes written to "
+            f"{self.project.display(self.project.manifest_dir)}/"
+        )
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous ``site/`` untouched."""

@@ -27,6 +27,7 @@ class Project:
     site_dir: Path
     intake_dir: Path
     campaigns_dir: Path
+    manifest_dir: Path
     site_url: str
     site_name: str
     settings: PluginSettings
@@ -105,15 +106,24 @@ def load_project(config_file: Path | None = None) -> Project:
         )
     settings = validate_settings(*found[:1], located, found[1])
 
-    def folder(loc: tuple[str, ...], value: Any, default: str) -> Path:
-        text = value if isinstance(value, str) and value else default
-        resolved = (root / text).resolve()
-        return resolved
+    def folder(value: Any, default: str) -> Path:
+        return (root / (value if isinstance(value, str) and value else default)).resolve()
 
-    docs_dir = folder(("docs_dir",), located.get(("docs_dir",)), "docs")
-    site_dir = folder(("site_dir",), located.get(("site_dir",)), "site")
-    intake_dir = folder((), settings.intake_dir, "intake")
-    campaigns_dir = folder((), settings.campaigns_dir, "campaigns")
+    docs_dir = folder(located.get(("docs_dir",)), "docs")
+    site_dir = folder(located.get(("site_dir",)), "site")
+    intake_dir = folder(settings.intake_dir, "intake")
+    campaigns_dir = folder(settings.campaigns_dir, "campaigns")
+    manifest_dir = folder(settings.manifest_dir, "build/campaigns")
+    for inside in (site_dir, docs_dir):
+        if manifest_dir == inside or inside in manifest_dir.parents:
+            line, col = located.position(found[1])
+            raise SourceError(
+                shown,
+                f"manifest_dir must be outside {inside.name}/: the manifest is internal, never published",
+                line=line,
+                col=col,
+                field="manifest_dir",
+            )
     for name, where in (("docs_dir", docs_dir), ("intake_dir", intake_dir)):
         if not where.is_dir():
             line, col = located.position(("docs_dir",) if name == "docs_dir" else found[1])
@@ -127,6 +137,7 @@ def load_project(config_file: Path | None = None) -> Project:
         site_dir=site_dir,
         intake_dir=intake_dir,
         campaigns_dir=campaigns_dir,
+        manifest_dir=manifest_dir,
         site_url=site_url if isinstance(site_url, str) else "",
         site_name=site_name if isinstance(site_name, str) else "",
         settings=settings,

@@ -6,9 +6,8 @@ them, and a question needs its clinical review before the draft flag comes off.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -16,15 +15,9 @@ import yaml
 from generator.content import Site
 from generator.errors import UsageError
 from generator.intake import words
+from generator.privacy import condition_words, sensitive_terms
 
 MAX_SLUG_WORDS = 8
-
-
-@cache
-def sensitive_terms() -> frozenset[str]:
-    """Condition words kept out of URLs of sensitive service lines (``data/sensitive_terms.yml``)."""
-    text = resources.files("generator").joinpath("data/sensitive_terms.yml").read_text("utf-8")
-    return frozenset(yaml.safe_load(text)["terms"])
 
 
 def slugify(text: str, *, sensitive: bool = False) -> str:
@@ -89,7 +82,7 @@ def new_cluster(site: Site, cluster_id: str, line_id: str, title: str | None) ->
         raise UsageError(f"cluster {cluster_id!r} exists already: {site.clusters[cluster_id].hub.path}")
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", cluster_id):
         raise UsageError(f"cluster id {cluster_id!r} must be lowercase words joined by hyphens")
-    if line.intake.sensitive and set(cluster_id.split("-")) & sensitive_terms():
+    if line.intake.sensitive and condition_words(cluster_id):
         raise UsageError(
             f"{cluster_id!r} names a condition; {line_id} is sensitive, so URLs must stay neutral"
         )
@@ -123,7 +116,7 @@ def new_question(site: Site, question: str, cluster_id: str, next_step: str | No
     name = slug or slugify(question, sensitive=line.intake.sensitive)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
         raise UsageError(f"cannot make a file name from {question!r}; pass --slug")
-    if line.intake.sensitive and set(name.split("-")) & sensitive_terms():
+    if line.intake.sensitive and condition_words(name):
         raise UsageError(
             f"slug {name!r} names a condition; {line.id} is sensitive, so URLs must stay neutral"
         )
@@ -142,3 +135,78 @@ def new_question(site: Site, question: str, cluster_id: str, next_step: str | No
         "TODO: one or two sentences that lead to the next step below.\n"
     )
     return _write((site.project.docs_dir / cluster.hub.src).parent / f"{name}.md", text)
+
+
+def new_campaign(
+    site: Site,
+    slug: str,
+    service_line: str,
+    pathway: str | None,
+    cluster: str | None,
+    start: dt.date,
+    end: dt.date,
+) -> tuple[Path, str]:
+    """Scaffold ``campaigns/<slug>.yml`` with the next free tracking id, and record the id in
+    the ledger. Returns the file and the id."""
+    from generator.campaigns import LEDGER_FILE, next_tracking_id, read_campaigns
+    from generator.errors import ErrorCollector
+
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise UsageError(f"campaign name {slug!r} must be lowercase words joined by hyphens")
+    line = site.service_lines.get(service_line)
+    if line is None:
+        raise UsageError(
+            f"unknown service line {service_line!r} (known: {', '.join(sorted(site.service_lines))})"
+        )
+    if line.intake.sensitive and condition_words(slug):
+        raise UsageError(
+            f"{slug!r} names a condition ({', '.join(condition_words(slug))}); {service_line} is sensitive "
+            "and the file name becomes utm_campaign: choose a neutral name"
+        )
+    step = pathway or next(iter(line.intake.pathways))
+    if step not in line.intake.pathways:
+        raise UsageError(f"unknown pathway {step!r}; choose one of: {', '.join(line.intake.pathways)}")
+    hub = cluster or (line.clusters[0].id if line.clusters else None)
+    if hub is None or hub not in {c.id for c in line.clusters}:
+        names = ", ".join(c.id for c in line.clusters) or "none"
+        raise UsageError(f"unknown cluster {hub!r} for {service_line} (its clusters: {names})")
+    if end < start:
+        raise UsageError(f"--end {end} is before --start {start}")
+    folder = site.project.campaigns_dir
+    target = folder / f"{slug}.yml"
+    if target.exists():
+        raise UsageError(f"{site.project.display(target)} already exists")
+    errors = ErrorCollector()
+    campaigns, ledger, _ = read_campaigns(folder, site.project.display, errors)
+    errors.raise_if_any()
+    tracking_id = next_tracking_id(ledger, campaigns)
+    urgent = line.matcher.routes()[:1]
+    text = (
+        f"tracking_id: {tracking_id}\n"
+        f"name: {_quote('TODO internal name of ' + slug)}\n"
+        f"service_line: {service_line}\n"
+        f"pathway: {step}\n" + (f"urgent_route: {urgent[0].value}\n" if urgent else "") + f"cluster: {hub}\n"
+        f"start: {start.isoformat()}\n"
+        f"end: {end.isoformat()}\n"
+        "landing:\n"
+        + ("  path: TODO-neutral-words\n" if line.intake.sensitive else "")
+        + "  headline: TODO the promise, in the patient's words\n"
+        "  body: |\n"
+        "    TODO two or three short paragraphs. Promise only what the pathway delivers.\n"
+        "  questions: []\n"
+        "variants:\n"
+        "  a: {weight: 100}\n"
+        "channels:\n"
+        "  - {source: TODO, medium: cpc}\n"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    ledger_path = folder / LEDGER_FILE
+    if not ledger_path.exists():
+        ledger_path.write_text(
+            "# Every tracking id ever issued, and its campaign. Append only: never reused.\nissued:\n",
+            "utf-8",
+        )
+    with ledger_path.open("a", encoding="utf-8") as handle:
+        handle.write(f"  {tracking_id}: {slug}\n")
+    _write(target, text)
+    return target, tracking_id

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -384,7 +385,28 @@ class PlainPage(PageBase):
     """Optional next step (needs ``service_line`` for a pathway)."""
 
 
-PageMeta = ServiceLinePage | ClusterPage | QuestionPage | PlainPage
+class LandingMeta(PageBase):
+    """A generated campaign landing page (never written by hand: ``type: landing`` is refused
+    in ``content/``)."""
+
+    type: Literal["landing"] = "landing"
+    title: Text
+    service_line: Slug
+    next_step: Slug
+    campaign: Slug
+    tracking_id: str
+    variant: str
+    channel: str | None = None
+    """Channel key (``google-cpc``) of a call-tracking view."""
+    phone: str | None = None
+    """Call-tracking number of that channel."""
+    urgent_route: RedFlagRoute | None = None
+    redirect_to: str | None = None
+    """Expired campaign: the content page (``src``) every URL redirects to."""
+    noindex: bool = True
+
+
+PageMeta = ServiceLinePage | ClusterPage | QuestionPage | PlainPage | LandingMeta
 PAGE_MODELS: dict[str, type[PageMeta]] = {
     "service-line": ServiceLinePage,
     "cluster": ClusterPage,
@@ -410,3 +432,128 @@ class PluginSettings(Strict):
     """Folder with intake scripts and ``organization.yml``, relative to ``mkdocs.yml``."""
     campaigns_dir: Text = "campaigns"
     """Folder with campaign files, relative to ``mkdocs.yml``."""
+    landing_prefix: Slug = "lp"
+    """URL folder of campaign landing pages: ``/lp/<path>/<variant>/``."""
+    manifest_dir: Text = "build/campaigns"
+    """Where the tracking manifest and QR codes go, relative to ``mkdocs.yml``; never
+    inside the site folder (it is not published)."""
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+TRACKING_ID_PATTERN = r"^cmp-[0-9]{4,6}$"
+UTM_VALUE_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+UtmValue = Annotated[str, StringConstraints(pattern=UTM_VALUE_PATTERN, max_length=100)]
+"""A UTM value: lowercase letters and digits joined by ``.``, ``_`` or ``-`` (at most 100)."""
+
+MEDIUMS: dict[str, str] = {
+    "cpc": "Paid Search (search engines) or Paid Social (social sources)",
+    "ppc": "Paid Search or Paid Social",
+    "paidsearch": "Paid Search",
+    "paid": "Paid Social (social sources) or Paid Other",
+    "display": "Display",
+    "banner": "Display",
+    "cpm": "Display",
+    "email": "Email",
+    "social": "Organic Social",
+    "organic": "Organic Search",
+    "referral": "Referral",
+    "affiliate": "Affiliates",
+    "sms": "SMS",
+    "audio": "Audio",
+    "print": "Unassigned in GA4's default grouping: map it in a custom channel group",
+}
+"""``utm_medium`` values carewheel accepts, with the GA4 default channel group each lands in."""
+
+
+VariantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,12}$")]
+"""A variant id: ``a``, ``b``, ``short`` (lowercase letters and digits)."""
+
+
+class Variant(Strict):
+    """One landing-page variant; its copy overrides the campaign's."""
+
+    weight: Annotated[int, Field(ge=0, le=100)]
+    """Share of traffic, in percent; the weights of a campaign sum to 100."""
+    headline: Text | None = None
+    """Headline of this variant (default: the campaign's)."""
+    body: Text | None = None
+    """Body of this variant, Markdown (default: the campaign's)."""
+
+
+class Channel(Strict):
+    """Where a campaign runs: one tagged link per variant."""
+
+    source: UtmValue
+    """``utm_source``: who sends the visitor (``google``, ``newsletter``, ``mailer``)."""
+    medium: UtmValue
+    """``utm_medium``: one of carewheel's GA4-compatible mediums."""
+    phone: Phone | None = None
+    """Call-tracking number shown on this channel's view of the page."""
+    qr: bool = False
+    """Make a QR code (SVG) of this channel's links, for print."""
+
+    @field_validator("medium")
+    @classmethod
+    def _known_medium(cls, value: str) -> str:
+        if value not in MEDIUMS:
+            raise ValueError(f"{value!r} is not a medium carewheel knows; use one of: {', '.join(MEDIUMS)}")
+        return value
+
+    @property
+    def key(self) -> str:
+        """``google-cpc``: the channel's id inside its campaign and its view's URL segment."""
+        return f"{self.source}-{self.medium}"
+
+
+class Landing(Strict):
+    """The landing page's copy."""
+
+    path: Slug | None = None
+    """URL segment under the landing prefix (default: the campaign file name; the tracking id
+    for sensitive service lines)."""
+    headline: Text
+    """The page's H1."""
+    body: Text
+    """Markdown under the headline."""
+    questions: list[Annotated[str, StringConstraints(pattern=r"^[^/].*\.md$")]] = []
+    """Question pages of the campaign's cluster, as paths inside ``content/``."""
+
+
+class Campaign(Strict):
+    """``campaigns/<slug>.yml``: one campaign, matched to one care pathway."""
+
+    tracking_id: Annotated[str, StringConstraints(pattern=TRACKING_ID_PATTERN)]
+    """Opaque id, ``cmp-0042``: unique, never reused; it becomes ``utm_id`` and a form field."""
+    name: Text
+    """Internal name; never shown to patients, never in a URL."""
+    service_line: Slug
+    """Service line id."""
+    pathway: Slug
+    """The standard route: a pathway id of the service line; the page's next step."""
+    urgent_route: RedFlagRoute | None = None
+    """Triage route shown first (default: the service line's first red-flag route, if any)."""
+    cluster: Slug
+    """The topic cluster the campaign belongs to; FAQ links point into it and an expired
+    campaign redirects to its hub."""
+    start: dt.date
+    """First day the landing page is published."""
+    end: dt.date
+    """Last day; afterwards every URL of the campaign redirects."""
+    expired_redirect: Annotated[str, StringConstraints(pattern=r"^[^/].*\.md$")] | None = None
+    """Page an expired campaign redirects to, as a path in ``content/`` (default: the hub)."""
+    landing: Landing
+    """The landing page's copy."""
+    variants: Annotated[dict[VariantId, Variant], Field(min_length=1)]
+    """Variants by id (``a``, ``b``); each gets its own page and ``utm_content``."""
+    channels: Annotated[list[Channel], Field(min_length=1)]
+    """Where the campaign runs."""
+    # Cross-field checks (dates, weights, duplicate channels) are in campaigns.py, with positions.
+
+
+class TrackingLedger(Strict):
+    """``campaigns/tracking-ids.yml``: every tracking id ever issued, and to which campaign."""
+
+    issued: dict[Annotated[str, StringConstraints(pattern=TRACKING_ID_PATTERN)], Slug] = {}
+    """Tracking id → campaign slug. Append only: an id is never reused, even after the
+    campaign file is deleted."""

@@ -22,7 +22,10 @@ from generator.intake import (
     tel_uri,
     wait_text,
 )
-from generator.schemas import Address, QuestionPage
+from generator.schemas import Address, LandingMeta, QuestionPage
+
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "utm_id")
+"""The only URL parameters a landing page reads; everything else is ignored."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,40 @@ class PageView:
 
     @property
     def type(self) -> str:
-        """Page type; picks the template."""
+        """Page type; picks the template (``redirect`` for an expired campaign's URL)."""
+        if isinstance(self.page.meta, LandingMeta) and self.page.meta.redirect_to:
+            return "redirect"
         return self.page.type
+
+    @property
+    def landing(self) -> LandingMeta | None:
+        """Campaign facts of a landing page (tracking id, variant, channel), else ``None``."""
+        return self.page.meta if isinstance(self.page.meta, LandingMeta) else None
+
+    @property
+    def redirect_url(self) -> str | None:
+        """Site-relative URL an expired campaign's page sends visitors to."""
+        landing = self.landing
+        if landing is None or landing.redirect_to is None:
+            return None
+        return self.site.pages[landing.redirect_to].url
+
+    @property
+    def booking_phone(self) -> str | None:
+        """The number the next-step block shows: a channel's call-tracking number on that
+        channel's view of a landing page, else the pathway's booking number."""
+        step = self.next_step
+        if step is None or step.pathway is None or step.service_line is None:
+            return None
+        landing = self.landing
+        if landing is not None and landing.phone:
+            return landing.phone
+        return pathway_phone(step.pathway, step.service_line.intake)
+
+    @property
+    def utm_keys(self) -> tuple[str, ...]:
+        """UTM keys the landing-page script keeps (first and last touch)."""
+        return UTM_KEYS
 
     @property
     def is_home(self) -> bool:
@@ -85,8 +120,9 @@ def page_view(site: Site, page: Page) -> PageView:
         cluster=cluster,
         urgent=site.urgent_blocks(page),
         next_step=site.next_step(page),
-        breadcrumbs=crumbs if page.src != "index.md" else [],
+        breadcrumbs=crumbs if page.src != "index.md" and page.type != "landing" else [],
         siblings=siblings,
+        noindex=isinstance(page.meta, LandingMeta) and page.meta.noindex,
     )
 
 
@@ -106,7 +142,7 @@ def structured_data(view: PageView) -> dict[str, Any]:
     }
     page = view.page
     webpage: dict[str, Any] = {
-        "@type": "MedicalWebPage" if page.type != "page" else "WebPage",
+        "@type": "MedicalWebPage" if page.type in ("question", "cluster", "service-line") else "WebPage",
         "@id": base + page.url,
         "url": base + page.url,
         "name": page.title,
@@ -115,7 +151,7 @@ def structured_data(view: PageView) -> dict[str, Any]:
     }
     if page.meta.description:
         webpage["description"] = page.meta.description
-    if page.type != "page":
+    if page.type in ("question", "cluster", "service-line"):
         webpage["medicalAudience"] = {"@type": "MedicalAudience", "audienceType": "Patient"}
     if view.service_line:
         webpage["specialty"] = view.service_line.intake.name
