@@ -123,7 +123,7 @@ def check_campaign(source: CampaignSource, errors: ErrorCollector) -> None:
         errors.add(at.error(("end",), f"end ({c.end}) is before start ({c.start})"))
     total = sum(v.weight for v in c.variants.values())
     if total != 100:
-        errors.add(at.error(("variants",), f"variant weights sum to {total}; they must sum to 100"))
+        errors.add(at.error(("variants",), f"variant weights sum to {total}; they must sum to 100", key=True))
     seen: dict[str, int] = {}
     for i, channel in enumerate(c.channels):
         if channel.key in seen:
@@ -248,7 +248,8 @@ def landing_markdown(spec: LandingSpec, faq: list[tuple[str, str]]) -> str:
 
 def redirect_markdown(spec: LandingSpec, target_title: str, target_src: str) -> str:
     """Body of an expired campaign's page: where to go instead (the template also redirects)."""
-    return f"This page has moved. Go to [{target_title}]({relative_link(spec.src, target_src)}).\n"
+    link = relative_link(spec.src, target_src)
+    return f"This offer has ended. You can find what you need here: [{target_title}]({link}).\n"
 
 
 def faq_pairs(source: CampaignSource, questions: dict[str, QuestionPage]) -> list[tuple[str, str]]:

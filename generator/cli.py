@@ -82,12 +82,15 @@ def check(config_file: Path | None) -> None:
 def _check(config_file: Path | None) -> None:
     started = time.perf_counter()
     _, site = _project_and_site(config_file, include_drafts=True)
-    questions = sum(1 for p in site.pages.values() if p.type == "question")
-    drafts = sum(1 for p in site.pages.values() if p.meta.draft)
+    content = [p for p in site.pages.values() if p.type != "landing"]
+    questions = sum(1 for p in content if p.type == "question")
+    drafts = sum(1 for p in content if p.meta.draft)
+    landing = len(site.pages) - len(content)
     elapsed = time.perf_counter() - started
     click.echo(
-        f"OK: {len(site.pages)} pages ({questions} questions, {drafts} drafts), "
-        f"{len(site.clusters)} clusters, {len(site.service_lines)} service lines "
+        f"OK: {len(content)} pages ({questions} questions, {drafts} drafts), "
+        f"{len(site.clusters)} clusters, {len(site.service_lines)} service lines, "
+        f"{len(site.campaigns)} campaigns ({landing} landing URLs today) "
         f"checked in {elapsed:.2f} s. No errors."
     )
 

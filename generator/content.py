@@ -403,13 +403,13 @@ def load_site(
     unreadable_lines: set[str] = set()
     organization, org_located, lines = read_intake(project, errors, unreadable_lines)
     pages: dict[str, Page] = {}
-    unreadable_pages = 0
+    unreadable_pages: set[str] = set()
     for path in markdown_files(project.docs_dir):
         try:
             page = read_page(path, project, directory_urls=directory_urls)
         except (SourceError, SourceErrors) as exc:
             errors.add(exc)
-            unreadable_pages += 1
+            unreadable_pages.add(path.relative_to(project.docs_dir).as_posix())
             continue
         pages[page.src] = page
     if organization is None or org_located is None:
@@ -418,10 +418,10 @@ def load_site(
     site = Site(project, organization, org_located, lines, pages, {}, include_drafts)
     if today is not None:
         site.today = today
-    _link(site, errors, unreadable_lines, unreadable_pages > 0)
-    campaigns, ledger, ledger_located = cmp.read_campaigns(project.campaigns_dir, project.display, errors)
+    broken = _link(site, errors, unreadable_lines, bool(unreadable_pages))
+    campaigns, ledger, _ = cmp.read_campaigns(project.campaigns_dir, project.display, errors)
     site.campaigns = campaigns
-    _link_campaigns(site, errors, unreadable_lines, ledger, ledger_located)
+    _link_campaigns(site, errors, unreadable_lines | unreadable_pages | broken, ledger)
     errors.raise_if_any()
     _add_landing_pages(site, directory_urls)
     return site
@@ -430,11 +430,14 @@ def load_site(
 def _link_campaigns(
     site: Site,
     errors: ErrorCollector,
-    unreadable_lines: set[str],
+    unreadable: set[str],
     ledger: TrackingLedger,
-    ledger_located: Located | None,
 ) -> None:
-    """Check every campaign against intake, content and the tracking-id ledger."""
+    """Check every campaign against intake, content and the tracking-id ledger.
+
+    ``unreadable`` holds service-line ids and content paths of files that could not be read:
+    references to them are not reported a second time.
+    """
     project = site.project
     prefix = project.settings.landing_prefix
     ledger_path = project.display(project.campaigns_dir / cmp.LEDGER_FILE)
@@ -443,7 +446,7 @@ def _link_campaigns(
     for slug, source in site.campaigns.items():
         cmp.check_campaign(source, errors)
         c, at = source.campaign, source.located
-        if c.service_line in unreadable_lines:
+        if c.service_line in unreadable:
             continue
         line = site.service_lines.get(c.service_line)
         if line is None:
@@ -465,7 +468,8 @@ def _link_campaigns(
                 at.error(("urgent_route",), "`nurse-line` needs `triage.nurse_line` in the intake script")
             )
         cluster = site.clusters.get(c.cluster)
-        if cluster is None or cluster.hub.service_line_id != line.id:
+        hub_unreadable = cluster is None and any(u.endswith(".md") for u in unreadable)
+        if not hub_unreadable and (cluster is None or cluster.hub.service_line_id != line.id):
             names = ", ".join(cl.id for cl in line.clusters) or "none"
             errors.add(
                 at.error(
@@ -474,6 +478,8 @@ def _link_campaigns(
             )
         for i, src in enumerate(c.landing.questions):
             page = site.pages.get(src)
+            if src in unreadable:
+                continue
             if page is None or not isinstance(page.meta, QuestionPage):
                 errors.add(at.error(("landing", "questions", i), f"no question page {src!r} in content/"))
             elif page.meta.cluster != c.cluster:
@@ -483,7 +489,11 @@ def _link_campaigns(
                         f"{src!r} is in cluster {page.meta.cluster!r}, not the campaign's {c.cluster!r}",
                     )
                 )
-        if c.expired_redirect and c.expired_redirect not in site.pages:
+        if (
+            c.expired_redirect
+            and c.expired_redirect not in site.pages
+            and c.expired_redirect not in unreadable
+        ):
             errors.add(at.error(("expired_redirect",), f"no page {c.expired_redirect!r} in content/"))
         if line.intake.sensitive:
             for loc, value in ((("landing", "path"), c.landing.path or ""), ((), slug)):
@@ -556,8 +566,9 @@ def _add_landing_pages(site: Site, directory_urls: bool) -> None:
             )
 
 
-def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unreadable_pages: bool) -> None:
-    """Resolve references between pages and intake scripts; record every broken one.
+def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unreadable_pages: bool) -> set[str]:
+    """Resolve references between pages and intake scripts; record every broken one. Returns
+    the pages whose own references are broken (campaigns naming them get no second error).
 
     A reference to something in a file that could not be read is not reported again: a
     page naming a broken intake script, and (when any page could not be read, which might
@@ -575,6 +586,7 @@ def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unread
             )
 
     skip: set[int] = set()
+    broken: set[str] = set()
 
     def check_line(page: Page) -> ServiceLine | None:
         sid = page.service_line_id
@@ -623,12 +635,17 @@ def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unread
 
     for page in site.pages.values():
         meta = page.meta
-        if not isinstance(meta, QuestionPage) or id(page) in skip:
+        if id(page) in skip:
+            broken.add(page.src)
+            continue
+        if not isinstance(meta, QuestionPage):
             continue
         cluster = site.clusters.get(meta.cluster)
         if cluster is None and unreadable_pages:
+            broken.add(page.src)
             continue
         if cluster is None:
+            broken.add(page.src)
             known = ", ".join(sorted(site.clusters)) or "none"
             errors.add(
                 page.doc.front_matter.error(
@@ -638,6 +655,7 @@ def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unread
             continue
         hub_line = cluster.hub.service_line_id
         if hub_line != meta.service_line:
+            broken.add(page.src)
             errors.add(
                 page.doc.front_matter.error(
                     ("cluster",),
@@ -660,6 +678,7 @@ def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unread
         line.clusters.sort(key=lambda c: c.hub.sort_key)
     for cluster in site.clusters.values():
         cluster.questions.sort(key=lambda p: p.sort_key)
+    return broken
 
 
 def _check_next_step(site: Site, page: Page, line: ServiceLine | None, errors: ErrorCollector) -> None:

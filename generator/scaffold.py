@@ -197,7 +197,7 @@ def new_campaign(
         "variants:\n"
         "  a: {weight: 100}\n"
         "channels:\n"
-        "  - {source: TODO, medium: cpc}\n"
+        "  - {source: replace-me, medium: cpc}  # utm_source: google, newsletter, mailer ...\n"
     )
     folder.mkdir(parents=True, exist_ok=True)
     ledger_path = folder / LEDGER_FILE

@@ -446,6 +446,13 @@ UTM_VALUE_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 UtmValue = Annotated[str, StringConstraints(pattern=UTM_VALUE_PATTERN, max_length=100)]
 """A UTM value: lowercase letters and digits joined by ``.``, ``_`` or ``-`` (at most 100)."""
 
+PATTERN_HELP = {
+    SLUG_PATTERN: "lowercase words joined by hyphens, like new-patient-consult",
+    UTM_VALUE_PATTERN: "lowercase letters and digits joined by . _ or -, like google or spring-2027",
+    TRACKING_ID_PATTERN: "cmp- and 4 to 6 digits, like cmp-0042",
+}
+"""Plain-words descriptions of the patterns above, for error messages."""
+
 MEDIUMS: dict[str, str] = {
     "cpc": "Paid Search (search engines) or Paid Social (social sources)",
     "ppc": "Paid Search or Paid Social",

@@ -381,6 +381,12 @@ def _message(err: Any) -> str:
         return "unknown key"
     if kind == "missing":
         return "required, but missing"
+    if kind == "string_pattern_mismatch":
+        from generator.schemas import PATTERN_HELP
+
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern in PATTERN_HELP:
+            return f"{_describe(err.get('input'))} is not valid here: expected {PATTERN_HELP[pattern]}"
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -38,14 +39,33 @@ def require_tools() -> None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    posts: list[dict[str, list[str]]]
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def do_POST(self) -> None:
+        """A stand-in for the organization's form endpoint: record the fields, confirm."""
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length).decode("utf-8")
+        self.posts.append(parse_qs(body, keep_blank_values=True))
+        payload = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 (a free port) for the duration; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve(folder: Path, posts: list[dict[str, list[str]]] | None = None) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) for the duration; yields the base URL.
+
+    POST requests are recorded into ``posts`` (parsed form fields) and answered 200.
+    """
+    recorded = posts if posts is not None else []
+    handler_class = type("Handler", (_QuietHandler,), {"posts": recorded})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROJECT_PARTS = ("mkdocs.yml", "content", "intake", "campaigns", "themes")
 BIN = Path(sys.executable).parent
+
+TODAY = dt.date(2026, 11, 28)
+"""Tests build "today" as this date (``SOURCE_DATE_EPOCH``), so campaign states never drift:
+five demo campaigns are then live or expired and one is scheduled."""
+EPOCH = str(int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.UTC).timestamp()))
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process commands see the same fixed today as subprocesses."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
 def copy_project(dest: Path) -> Path:
@@ -48,7 +60,12 @@ class Run:
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 300) -> Run:
     """Run a console script of this environment (``carewheel``, ``mkdocs``, ``properdocs``)."""
     program = BIN / args[0]
-    full_env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning", **(env or {})}
+    full_env = {
+        **os.environ,
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        "SOURCE_DATE_EPOCH": EPOCH,
+        **(env or {}),
+    }
     done = subprocess.run(
         [str(program), *args[1:]], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout
     )
@@ -94,3 +111,28 @@ def built_copy(built: BuiltSite, tmp_path: Path) -> Iterator[BuiltSite]:
     dest = tmp_path / "project"
     shutil.copytree(built.project, dest)
     return BuiltSite(dest, dest / "site", built.run)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with ``tests/golden/<name>``; ``pytest --update-goldens`` rewrites it."""
+    update = bool(request.config.getoption("--update-goldens"))
+
+    def check(name: str, actual: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, "utf-8")
+            return
+        assert path.is_file(), f"{path} is missing; run pytest --update-goldens and review it"
+        assert actual == path.read_text("utf-8"), f"output differs from {path}; review, then --update-goldens"
+
+    return check

@@ -18,6 +18,9 @@ ANGINA = "content/cardiology/chest-pain/what-is-angina.md"
 VIDEO = "content/behavioral-health/first-steps/counseling-by-video.md"
 CARDIO = "intake/cardiology.yml"
 ORG = "intake/organization.yml"
+CHEST = "campaigns/chest-pain-search.yml"
+COUNSEL = "campaigns/counseling-first-visit.yml"
+LEDGER = "campaigns/tracking-ids.yml"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Case:
     """The expected line, or a text whose first line in the broken file is the expected line."""
     message: str
     """A part of the expected message."""
+    reported: str | None = None
+    """The file the error names, when it is not the changed file."""
 
 
 def replace(old: str, new: str) -> Callable[[Path], None]:
@@ -237,6 +242,117 @@ CASES = [
         "crisis_line.number: '1-800-273-8255' is not the crisis line; use 988",
     ),
     Case("org-missing", ORG, delete, 1, "file not found"),
+    # --- campaigns --------------------------------------------------------------------------
+    Case(
+        "campaign-unknown-pathway",
+        CHEST,
+        replace("pathway: new-patient-consult", "pathway: consult"),
+        "pathway:",
+        "unknown pathway 'consult'",
+    ),
+    Case(
+        "campaign-unknown-line",
+        CHEST,
+        replace("service_line: cardiology", "service_line: heart"),
+        "service_line:",
+        "unknown service line 'heart'",
+    ),
+    Case(
+        "campaign-unknown-question",
+        CHEST,
+        replace("what-is-angina.md", "what-is-a-heart.md"),
+        "what-is-a-heart",
+        "no question page",
+    ),
+    Case(
+        "campaign-question-other-cluster",
+        CHEST,
+        replace(
+            "cardiology/chest-pain/what-is-angina.md", "cardiology/heart-tests/what-is-an-echocardiogram.md"
+        ),
+        "what-is-an-echocardiogram",
+        "not the campaign's 'chest-pain'",
+    ),
+    Case(
+        "campaign-end-before-start",
+        CHEST,
+        replace("end: 2027-02-28", "end: 2026-10-01"),
+        "end:",
+        "is before start",
+    ),
+    Case("campaign-bad-date", CHEST, replace("start: 2026-11-01", "start: 2026-13-01"), "start:", "start"),
+    Case(
+        "campaign-weights",
+        CHEST,
+        replace("a: {weight: 50}", "a: {weight: 40}"),
+        "variants:",
+        "weights sum to 90",
+    ),
+    Case(
+        "campaign-medium",
+        CHEST,
+        replace('medium: cpc, phone: "(555) 010-3102"', 'medium: paid-search, phone: "(555) 010-3102"'),
+        "paid-search",
+        "not a medium carewheel knows",
+    ),
+    Case(
+        "campaign-uppercase-source",
+        CHEST,
+        replace("source: bing", "source: Bing"),
+        "source: Bing",
+        "channels[1].source",
+    ),
+    Case(
+        "campaign-duplicate-channel",
+        CHEST,
+        replace("source: bing, medium: cpc", "source: google, medium: cpc"),
+        "(555) 010-3102",
+        "listed twice",
+    ),
+    Case(
+        "campaign-duplicate-id",
+        COUNSEL,
+        replace("tracking_id: cmp-0003", "tracking_id: cmp-0001"),
+        "tracking_id:",
+        "duplicate tracking id 'cmp-0001'",
+    ),
+    Case(
+        "campaign-reused-id",
+        LEDGER,
+        replace("cmp-0003: counseling-first-visit", "cmp-0003: old-campaign"),
+        "tracking_id:",
+        "was issued to campaign 'old-campaign'",
+        COUNSEL,
+    ),
+    Case(
+        "campaign-unregistered-id",
+        CHEST,
+        replace("tracking_id: cmp-0001", "tracking_id: cmp-0099"),
+        "tracking_id:",
+        "is not in campaigns/tracking-ids.yml",
+    ),
+    Case(
+        "campaign-bad-id",
+        CHEST,
+        replace("tracking_id: cmp-0001", "tracking_id: chest-2026"),
+        "tracking_id:",
+        "tracking_id",
+    ),
+    Case(
+        "campaign-sensitive-path",
+        COUNSEL,
+        replace("path: talk-with-someone", "path: anxiety-help"),
+        "path: anxiety",
+        "names a condition (anxiety)",
+    ),
+    Case(
+        "campaign-unknown-key",
+        CHEST,
+        replace("cluster: chest-pain", "cluster: chest-pain\nbudget: 5000"),
+        "budget:",
+        "budget: unknown key",
+    ),
+    Case("campaign-bad-phone", CHEST, replace("(555) 010-3101", "555-31"), "555-31", "phone"),
     # --- mkdocs.yml ---------------------------------------------------------------------------
     Case(
         "plugin-option",
@@ -251,7 +367,7 @@ CASES = [
 def expected_line(case: Case, project: Path) -> int:
     if isinstance(case.line, int):
         return case.line
-    text = (project / case.file).read_bytes().decode("utf-8", "replace")
+    text = (project / (case.reported or case.file)).read_bytes().decode("utf-8", "replace")
     for number, line in enumerate(text.split("\n"), 1):
         if case.line in line:
             return number
@@ -279,7 +395,7 @@ def test_broken_input(case: Case, built_copy: BuiltSite) -> None:
     assert len(errors) == 1, result.output
     match = re.match(r"^(\S+):(\d+):(\d+): (.*)$", errors[0])
     assert match is not None
-    assert match.group(1) == case.file
+    assert match.group(1) == (case.reported or case.file)
     assert int(match.group(2)) == line, errors[0]
     assert case.message in match.group(4), errors[0]
     assert tree_digest(built_copy.site) == before

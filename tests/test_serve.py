@@ -1,0 +1,102 @@
+"""``carewheel serve`` for real: a subprocess on a free loopback port, answering page requests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN
+
+STARTUP_TIMEOUT = 30.0
+
+DRAFT = """\
+---
+type: question
+question: Can coffee cause chest pain?
+description: A draft question.
+service_line: cardiology
+cluster: chest-pain
+next_step: new-patient-consult
+draft: true
+---
+
+Draft text.
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        assert response.status == 200
+        return str(response.read().decode("utf-8"))
+
+
+@pytest.fixture
+def server(project: Path, tmp_path: Path) -> Iterator[str]:
+    """``carewheel serve`` running in a copy of the demo project (plus one draft question);
+    yields its base URL."""
+    (project / "content/cardiology/chest-pain/can-coffee-cause-chest-pain.md").write_text(DRAFT, "utf-8")
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    process = subprocess.Popen(
+        [str(BIN / "carewheel"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"carewheel serve exited with {process.returncode}:\n{log.read()}")
+            try:
+                fetch(base)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"carewheel serve did not answer within {STARTUP_TIMEOUT} s:\n{log.read()}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()  # only the process this fixture started, by its pid
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        log.close()
+
+
+def test_serve_shows_question_pages_with_their_next_step(server: str, project: Path) -> None:
+    home = fetch(server)
+    assert "Riverbend Health" in home
+    page = fetch(server + "cardiology/chest-pain/what-is-angina/")
+    assert "Your next step" in page
+    assert "What is angina?" in page
+    assert "tel:911" in page  # chest-pain pages route to 911 first
+    draft = fetch(server + "cardiology/chest-pain/can-coffee-cause-chest-pain/")  # serve shows drafts
+    assert "Can coffee cause chest pain?" in draft
+    assert "Your next step" in draft
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        fetch(server + "no/such/page/")
+    assert missing.value.code == 404
+    missing.value.close()
+    assert not (project / "site").exists()  # serve writes nothing to site/
