@@ -50,9 +50,14 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _project_and_site(config_file: Path | None, *, include_drafts: bool = False) -> tuple[Project, Site]:
+def _project_and_site(
+    config_file: Path | None, *, include_drafts: bool = False, require_service_line_pages: bool = True
+) -> tuple[Project, Site]:
     project = load_project(config_file)
-    return project, load_site(project, include_drafts=include_drafts)
+    site = load_site(
+        project, include_drafts=include_drafts, require_service_line_pages=require_service_line_pages
+    )
+    return project, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -159,7 +164,7 @@ def new() -> None:
 @config_option
 def new_service_line(service_line: str, config_file: Path | None) -> None:
     """The page of SERVICE_LINE (which needs its intake/SERVICE_LINE.yml)."""
-    _new(config_file, lambda site: scaffold.new_service_line(site, service_line))
+    _new(config_file, lambda site: scaffold.new_service_line(site, service_line), service_line_page=False)
 
 
 @new.command("cluster")
@@ -186,8 +191,10 @@ def new_question(
 
 
 @reports_errors
-def _new(config_file: Path | None, make: Callable[[Site], Path]) -> None:
-    project, site = _project_and_site(config_file, include_drafts=True)
+def _new(config_file: Path | None, make: Callable[[Site], Path], *, service_line_page: bool = True) -> None:
+    project, site = _project_and_site(
+        config_file, include_drafts=True, require_service_line_pages=service_line_page
+    )
     path = make(site)
     click.echo(f"Wrote {project.display(path)} (a draft: `carewheel serve` shows it, builds skip it).")
     click.echo("Next: fill in the TODOs; after clinical review replace `draft: true` with")

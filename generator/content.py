@@ -394,10 +394,13 @@ def load_site(
     include_drafts: bool = False,
     directory_urls: bool = True,
     today: dt.date | None = None,
+    require_service_line_pages: bool = True,
 ) -> Site:
     """Read and validate the whole project; raise ``SourceErrors`` listing every problem.
 
     Campaign landing pages are generated for ``today`` (default: ``campaigns.today()``).
+    ``require_service_line_pages=False`` lets a service line lack its page (for
+    ``carewheel new service-line``, which writes it).
     """
     errors = ErrorCollector()
     unreadable_lines: set[str] = set()
@@ -418,7 +421,7 @@ def load_site(
     site = Site(project, organization, org_located, lines, pages, {}, include_drafts)
     if today is not None:
         site.today = today
-    broken = _link(site, errors, unreadable_lines, bool(unreadable_pages))
+    broken = _link(site, errors, unreadable_lines, bool(unreadable_pages), require_service_line_pages)
     campaigns, ledger, _ = cmp.read_campaigns(project.campaigns_dir, project.display, errors)
     site.campaigns = campaigns
     _link_campaigns(site, errors, unreadable_lines | unreadable_pages | broken, ledger)
@@ -566,7 +569,13 @@ def _add_landing_pages(site: Site, directory_urls: bool) -> None:
             )
 
 
-def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unreadable_pages: bool) -> set[str]:
+def _link(
+    site: Site,
+    errors: ErrorCollector,
+    unreadable_lines: set[str],
+    unreadable_pages: bool,
+    require_service_line_pages: bool = True,
+) -> set[str]:
     """Resolve references between pages and intake scripts; record every broken one. Returns
     the pages whose own references are broken (campaigns naming them get no second error).
 
@@ -667,7 +676,7 @@ def _link(site: Site, errors: ErrorCollector, unreadable_lines: set[str], unread
         cluster.questions.append(page)
 
     for line in lines.values():
-        if line.page is None:
+        if line.page is None and require_service_line_pages:
             errors.add(
                 line.located.error(
                     ("service_line",),

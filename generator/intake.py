@@ -22,12 +22,14 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 
 
 def tel_uri(phone: str) -> str:
-    """``(555) 010-2200`` → ``tel:+15550102200``; short codes (911, 988) stay as they are."""
+    """``(555) 010-2200`` → ``tel:+15550102200``; short codes (911, 988) stay as they are;
+    an extension is kept (``;ext=12``)."""
     digits = re.sub(r"\D", "", phone)
     if len(digits) <= 4:
         return f"tel:{digits}"
     number = phonenumbers.parse(phone, "US")
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    uri = "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{uri};ext={number.extension}" if number.extension else uri
 
 
 def normalize_phone(phone: str) -> str:
@@ -129,12 +131,20 @@ def hours_lines(intake: Intake) -> list[str]:
     return lines
 
 
-_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORDS = re.compile(r"[a-z0-9]+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words of ``text``, punctuation and Markdown markup dropped."""
-    return _WORDS.findall(text.lower().replace("\u2019", "'"))
+    """Lowercase words of ``text``: punctuation dropped, apostrophes split words
+    (``fainting's`` → ``fainting``, ``s``)."""
+    return _WORDS.findall(text.lower())
+
+
+def prose(markdown: str) -> str:
+    """What a reader sees of Markdown: link text without targets, no HTML tags."""
+    return _TAG.sub(" ", _LINK.sub(r"\1", markdown))
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,7 @@ class RedFlagMatcher:
 
     def find(self, text: str) -> list[RedFlagHit]:
         """Every phrase of the script that occurs in ``text``, in script order."""
-        haystack = " " + " ".join(words(text)) + " "
+        haystack = " " + " ".join(words(prose(text))) + " "
         return [RedFlagHit(route, phrase) for route, phrase, needle in self._patterns if needle in haystack]
 
     def routes(self) -> list[RedFlagRoute]:

@@ -7,10 +7,9 @@ them, and a question needs its clinical review before the draft flag comes off.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
-
-import yaml
 
 from generator.content import Site
 from generator.errors import UsageError
@@ -25,18 +24,26 @@ def slugify(text: str, *, sensitive: bool = False) -> str:
 
     For sensitive service lines, condition words are left out (``sensitive_terms``).
     """
-    parts = words(text.replace("'", ""))
+    parts = words(text.replace("'", "").replace("\u2019", ""))
     if sensitive:
         banned = sensitive_terms()
-        parts = [w for w in parts if w not in banned]
+        kept: list[str] = []
+        i = 0
+        while i < len(parts):
+            if i + 1 < len(parts) and f"{parts[i]}-{parts[i + 1]}" in banned:
+                i += 2
+                continue
+            if parts[i] not in banned:
+                kept.append(parts[i])
+            i += 1
+        parts = kept
     slug = "-".join(parts[:MAX_SLUG_WORDS])
     return re.sub(r"-+", "-", slug).strip("-")
 
 
 def _quote(value: str) -> str:
-    """A YAML scalar that reads back as the same string."""
-    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000)
-    return dumped.removesuffix("\n...\n").strip()
+    """A double-quoted YAML scalar: reads back as the same string under any YAML version."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _write(path: Path, text: str) -> Path:

@@ -252,7 +252,9 @@ class ApprovedWording(Strict):
 
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_HOURS = re.compile(r"^(?:closed|24h|([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9]))$")
+_HOURS = re.compile(
+    r"^(?:closed|24h|([01][0-9]|2[0-3]):([0-5][0-9])-(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):(00)))$"
+)
 
 
 def _check_hours(hours: dict[str, str]) -> dict[str, str]:
@@ -267,7 +269,8 @@ def _check_hours(hours: dict[str, str]) -> dict[str, str]:
         match = _HOURS.match(value)
         if not match:
             raise ValueError(f"{key}: {value!r} is not HH:MM-HH:MM, closed or 24h")
-        if match.group(1) and match.group(1, 2) >= match.group(3, 4):
+        closes = match.group(3, 4) if match.group(3) else match.group(5, 6)
+        if match.group(1) and match.group(1, 2) >= closes:
             raise ValueError(f"{key}: {value!r} closes before it opens")
         for day in _DAYS[first : last + 1]:
             if day in seen:

@@ -86,6 +86,18 @@ class _Loader(_Parser, yaml.constructor.SafeConstructor, _Resolver):  # type: ig
         yaml.constructor.SafeConstructor.__init__(self)
         _Resolver.__init__(self)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """YAML 1.2 integers: ``012`` is twelve, ``0o12`` octal, ``0x1F`` hexadecimal."""
+        text = str(self.construct_scalar(node))
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -159,8 +171,9 @@ def read_text(path: Path, display: str | None = None) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         raise SourceError(
             shown,
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
@@ -221,10 +234,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.located.values[loc] = self.where(node)
-        if node.tag not in _STANDARD_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in _STANDARD_TAGS:
             if not self.lenient:
                 raise self.fail(node, loc, f"unsupported YAML tag {node.tag!r}")
-            return node.value if isinstance(node, yaml.ScalarNode) else None
+            return (node.value or node.tag) if isinstance(node, yaml.ScalarNode) else None
         if id(node) in self.active:
             raise self.fail(node, loc, "recursive YAML alias (an anchor that contains itself)")
         if isinstance(node, yaml.MappingNode):
@@ -246,22 +259,31 @@ class _Builder:
             raise self.fail(node, loc, f"invalid value: {problem}") from None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
         try:
             self.loader.flatten_mapping(node)
         except yaml.YAMLError as exc:
             raise self.fail(node, loc, f"invalid merge key: {exc}") from None
+        merged = len(node.value) - explicit
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        given: dict[tuple[type, Any], int] = {}
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, loc, "a key must be a plain value, not a list or mapping")
             key = self.loader.construct_object(key_node)
             if not isinstance(key, str | int | bool) and key is not None:
                 key = str(key_node.value)
-            if key in result:
+            identity = (type(key), key)
+            if index >= merged and identity in given and given[identity] >= merged:
                 first = self.located.keys[(*loc, key)]
                 raise self.fail(
                     key_node, (*loc, key), f"duplicate key {key!r} (first given on line {first[0]})"
                 )
+            if identity not in given and key in result:
+                raise self.fail(
+                    key_node, (*loc, key), f"keys {key!r} and {key_node.value!r} collide; quote the key"
+                )
+            given[identity] = index
             self.located.keys[(*loc, key)] = self.where(key_node)
             result[key] = self.build(value_node, (*loc, key))
         return result
@@ -366,7 +388,7 @@ def _to_source_error(located: Located, err: Any) -> SourceError:
     loc = _clean_loc(located, tuple(err["loc"]))
     kind = err["type"]
     message = _message(err)
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" or "[key]" in err["loc"]:
         return located.error(loc, message, key=True)
     if kind == "missing":
         parent = loc[:-1]

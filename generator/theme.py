@@ -111,8 +111,7 @@ def page_view(site: Site, page: Page) -> PageView:
         crumbs.append(Crumb(line.intake.name, line.page.url))
     if cluster and cluster.hub is not page:
         crumbs.append(Crumb(cluster.hub.title, cluster.hub.url))
-    visible = set(map(id, site.published()))
-    siblings = [q for q in cluster.questions if id(q) in visible] if cluster else []
+    siblings = [q for q in cluster.questions if site.include_drafts or not q.meta.draft] if cluster else []
     return PageView(
         page=page,
         site=site,
