@@ -129,11 +129,11 @@ def build(config_file: Path | None, strict: bool, site_dir: Path | None, verbose
 
 @reports_errors
 def _build(config_file: Path | None, strict: bool, site_dir: Path | None, verbose: bool) -> None:
-    project, _ = _project_and_site(config_file)
+    project, site = _project_and_site(config_file)
     from generator import plugin  # imports MkDocs: only when building
 
     _setup_logging(verbose)
-    plugin.build(project.config_file, strict=strict, site_dir=site_dir)
+    plugin.build(project.config_file, strict=strict, site_dir=site_dir, site=site)
 
 
 @main.command()

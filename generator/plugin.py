@@ -46,6 +46,9 @@ from generator.theme import page_view, register
 
 log = get_plugin_logger("carewheel")
 
+_preloaded: Site | None = None
+"""A site the CLI already read and validated, handed to the next ``on_config`` (one read)."""
+
 
 class _Options(Config):  # type: ignore[no-untyped-call]
     """Options are validated by pydantic (``schemas.PluginSettings``), not by MkDocs."""
@@ -87,10 +90,15 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Read and validate every source before anything is written."""
         assert self.project is not None
+        global _preloaded
         serving = self.command == "serve"
         directory_urls = bool(config.use_directory_urls)
+        preloaded, _preloaded = _preloaded, None
         try:
-            self.site = load_site(self.project, include_drafts=serving, directory_urls=directory_urls)
+            if preloaded is not None and preloaded.project.config_file == self.project.config_file:
+                self.site = preloaded
+            else:
+                self.site = load_site(self.project, include_drafts=serving, directory_urls=directory_urls)
         except SourceErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -250,18 +258,26 @@ def _load(config_file: Path, **overrides: Any) -> MkDocsConfig:
         raise CarewheelError(str(exc.message)) from None
 
 
-def build(config_file: Path, *, strict: bool = False, site_dir: Path | None = None) -> None:
-    """``mkdocs build`` for the CLI; raises ``CarewheelError`` when the build is aborted."""
+def build(
+    config_file: Path, *, strict: bool = False, site_dir: Path | None = None, site: Site | None = None
+) -> None:
+    """``mkdocs build`` for the CLI; raises ``CarewheelError`` when the build is aborted.
+
+    ``site``, already read and validated by the CLI, is reused instead of read again.
+    """
+    global _preloaded
     overrides: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir)
     config = _load(config_file, **overrides)
     config.plugins.on_startup(command="build", dirty=False)
+    _preloaded = site if site is not None and bool(config.use_directory_urls) else None
     try:
         mkdocs_build(config)
     except Abort as exc:
         raise CarewheelError(str(exc.message)) from None
     finally:
+        _preloaded = None
         config.plugins.on_shutdown()
 
 

@@ -1,0 +1,88 @@
+"""Shared helpers for benchmark scripts: timing whole commands side by side.
+
+Commands of one comparison run alternately (A, B, A, B, ...) after a warm-up each, so a
+noisy machine slows both alike; results are medians. Peak memory is each process's own
+maximum resident set size, read with ``os.wait4``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Timing:
+    """Wall times (s) and peak RSS (MiB) of repeated runs of one command."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mib: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_mib)
+
+
+def run_once(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS MiB). Fails loudly on a non-zero exit."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{stderr[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def compare(commands: dict[str, tuple[list[str], Path]], runs: int, env: dict[str, str] | None = None) -> dict[str, Timing]:
+    """Time every command ``runs`` times, alternating, after one warm-up each."""
+    timings = {name: Timing(name) for name in commands}
+    for name, (args, cwd) in commands.items():
+        print(f"  warm-up: {name}", flush=True)
+        run_once(args, cwd, env)
+    for i in range(runs):
+        for name, (args, cwd) in commands.items():
+            seconds, peak = run_once(args, cwd, env)
+            timings[name].seconds.append(seconds)
+            timings[name].peak_mib.append(peak)
+            print(f"  run {i + 1}/{runs}: {name}: {seconds:.2f} s, {peak:.0f} MiB", flush=True)
+    return timings
+
+
+def machine() -> str:
+    """One line describing this machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def fresh(folder: Path) -> Path:
+    """An empty folder (removed first if it exists)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
