@@ -49,7 +49,7 @@ def campaign_yaml(i: int) -> str:
         "cluster: chest-pain\nstart: 2026-01-01\nend: 2027-12-31\n"
         f"landing:\n  path: offer-{i}\n  headline: Chest pain that comes and goes? Offer {i}.\n"
         "  body: |\n" + "".join(f"    {line}\n" for line in BODY.splitlines()) + f"  questions:\n{questions}"
-        "variants:\n  a: {weight: 50}\n  b: {weight: 50, headline: \"Worried about your heart?\"}\n"
+        'variants:\n  a: {weight: 50}\n  b: {weight: 50, headline: "Worried about your heart?"}\n'
         "channels:\n  - {source: google, medium: cpc}\n"
     )
 
@@ -97,7 +97,8 @@ def main() -> None:
     ratio = campaign.median / plain.median
     verdict = "meets" if ratio <= 1.5 else "MISSES"
     lines = [
-        f"\n## {dt.date.today()}: {args.campaigns} campaigns x 2 variants vs {args.campaigns * 2} plain pages\n",
+        f"\n## {dt.date.today()}: {args.campaigns} campaigns x 2 variants"
+        f" vs {args.campaigns * 2} plain pages\n",
         f"Machine: {machine()}. Command: `.venv/bin/python benchmarks/campaigns.py --campaigns "
         f"{args.campaigns} --runs {args.runs}` (medians of {args.runs} alternating runs after a warm-up).\n",
         "| build | median s | runs s | peak MiB |",

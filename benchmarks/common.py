@@ -52,7 +52,9 @@ def run_once(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
     return elapsed, usage.ru_maxrss / 1024
 
 
-def compare(commands: dict[str, tuple[list[str], Path]], runs: int, env: dict[str, str] | None = None) -> dict[str, Timing]:
+def compare(
+    commands: dict[str, tuple[list[str], Path]], runs: int, env: dict[str, str] | None = None
+) -> dict[str, Timing]:
     """Time every command ``runs`` times, alternating, after one warm-up each."""
     timings = {name: Timing(name) for name in commands}
     for name, (args, cwd) in commands.items():
