@@ -22,6 +22,7 @@ from generator.schemas import (
     PAGE_MODELS,
     RESERVED_KEYS,
     TRIAGE_ROUTES,
+    ClaimsRegistry,
     ClusterPage,
     Intake,
     LandingMeta,
@@ -167,6 +168,8 @@ class Site:
     landing: dict[str, list[cmp.LandingSpec]] = field(default_factory=dict)
     """Every URL each campaign publishes (live or expired), by campaign slug."""
     today: dt.date = field(default_factory=cmp.today)
+    claims: ClaimsRegistry = field(default_factory=ClaimsRegistry)
+    """Substantiated claims (``intake/claims.yml``)."""
 
     def campaign_status(self, slug: str) -> cmp.Status:
         """Scheduled, live or expired, on the site's ``today``."""
@@ -425,6 +428,12 @@ def load_site(
     campaigns, ledger, _ = cmp.read_campaigns(project.campaigns_dir, project.display, errors)
     site.campaigns = campaigns
     _link_campaigns(site, errors, unreadable_lines | unreadable_pages | broken, ledger)
+    claims_path = project.root / project.settings.claims_file
+    if claims_path.is_file():
+        try:
+            site.claims = validate(ClaimsRegistry, read_yaml(claims_path, project.display(claims_path)))
+        except (SourceError, SourceErrors) as exc:
+            errors.add(exc)
     errors.raise_if_any()
     _add_landing_pages(site, directory_urls)
     return site

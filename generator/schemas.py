@@ -198,6 +198,9 @@ class Pathway(Strict):
     """What intake books, in patients' words: ``New patient cardiology consultation``."""
     summary: Text | None = None
     """One sentence: who this is for."""
+    aliases: list[Text] = []
+    """Other words pages use for this appointment (``stress test``, ``medicine visit``); the
+    linter uses them to tell which pathway a sentence is about."""
     referral: Referral
     """``required``, ``not-required`` or ``required-by-some-plans``."""
     telehealth: bool = False
@@ -334,6 +337,9 @@ class PageBase(Strict):
     red-flag phrase shows it too; ``false`` cannot hide it."""
     reviewed: Reviewed | None = None
     """Clinical review."""
+    testimonial_authorization: Text | None = None
+    """Reference of the signed HIPAA authorization (45 CFR 164.508) for a patient story or
+    quote on this page."""
 
 
 class ServiceLinePage(PageBase):
@@ -428,6 +434,59 @@ RESERVED_KEYS = {
 # --- Plugin options (mkdocs.yml) --------------------------------------------------------------
 
 
+class ReadabilitySettings(Strict):
+    """Limits of the readability rules (RD)."""
+
+    max_grade: Annotated[float, Field(gt=0, le=20)] = 8.0
+    """Highest Flesch-Kincaid grade a page may have."""
+    max_smog: Annotated[float, Field(gt=0, le=20)] = 8.0
+    """Highest SMOG grade a page may have."""
+    min_sentences: Annotated[int, Field(ge=1)] = 10
+    """Pages with fewer sentences are not scored: the formulas are unreliable on them."""
+
+
+SeverityName = Literal["error", "warning", "info"]
+
+
+class LintSettings(Strict):
+    """Options of ``carewheel lint`` (and of the lint run inside ``mkdocs build``)."""
+
+    select: list[Annotated[str, StringConstraints(pattern=r"^(ALL|[A-Z]{2}[0-9]{0,3})$")]] = ["ALL"]
+    """Rules to run, by code prefix (``IN``, ``CL0``, ``CL001``) or ``ALL``."""
+    ignore: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{0,3}$")]] = []
+    """Rules not to run, by code prefix. The longer of a matching select and ignore wins."""
+    severity: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{0,3}$")], SeverityName] = {}
+    """Severity overrides by code prefix: ``{RD: info, CL004: error}``."""
+    readability: ReadabilitySettings = ReadabilitySettings()
+    """Reading-level limits."""
+    review_max_age_days: Annotated[int, Field(ge=1)] = 365
+    """A clinical review older than this many days is stale (RV002)."""
+    exclude: list[Text] = []
+    """Paths (globs, relative to the project) that are never linted."""
+
+
+class ClaimEntry(Strict):
+    """One approved marketing claim and the evidence behind it."""
+
+    claim: Text
+    """The phrase as pages write it: ``top-rated``; matched ignoring case."""
+    citation: Text
+    """Where the evidence is: a URL or a document reference."""
+    approved_by: Text
+    """Who approved the claim (compliance)."""
+    expires: dt.date | None = None
+    """After this date the claim is no longer covered."""
+    pages: list[Text] = []
+    """Content paths the claim may appear on (empty: any page)."""
+
+
+class ClaimsRegistry(Strict):
+    """``intake/claims.yml``: claims compliance has substantiated (CL rules skip them)."""
+
+    claims: list[ClaimEntry] = []
+    """Approved claims."""
+
+
 class PluginSettings(Strict):
     """Options of the ``carewheel`` plugin in ``mkdocs.yml``."""
 
@@ -440,6 +499,10 @@ class PluginSettings(Strict):
     manifest_dir: Text = "build/campaigns"
     """Where the tracking manifest and QR codes go, relative to ``mkdocs.yml``; never
     inside the site folder (it is not published)."""
+    claims_file: Text = "intake/claims.yml"
+    """The claims registry, relative to ``mkdocs.yml`` (optional file)."""
+    lint: LintSettings = LintSettings()
+    """The messaging linter's options."""
 
 
 # --- Campaigns --------------------------------------------------------------------------------

@@ -1,0 +1,178 @@
+"""The lint run: build documents, run the selected rules, apply suppressions and severities.
+
+``lint(site, settings)`` returns sorted ``Diagnostic`` records; it renders nothing and raises
+nothing for a finding. The same run serves ``carewheel lint`` and ``mkdocs build``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.campaigns import CampaignSource
+from generator.content import Site
+from generator.lint import suppress
+from generator.lint.context import Context
+from generator.lint.document import LintDocument
+from generator.lint.rule import Diagnostic, Rule, Severity
+from generator.lint.rules import all_rules
+from generator.schemas import LandingMeta, LintSettings
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> int:
+    """Length of the longest prefix of ``code`` in ``prefixes`` (``ALL`` counts as 0); -1 if none."""
+    best = -1
+    for prefix in prefixes:
+        if prefix == "ALL":
+            best = max(best, 0)
+        elif code.startswith(prefix):
+            best = max(best, len(prefix))
+    return best
+
+
+def is_selected(code: str, settings: LintSettings) -> bool:
+    """flake8-style selection: the longer of a matching select and ignore prefix wins."""
+    selected = _matches(code, settings.select)
+    ignored = _matches(code, settings.ignore)
+    return selected >= 0 and selected > ignored
+
+
+def severity_for(rule: Rule, settings: LintSettings) -> Severity:
+    """The rule's severity after the longest matching override."""
+    best, chosen = -1, rule.severity
+    for prefix, level in settings.severity.items():
+        if rule.code.startswith(prefix) and len(prefix) > best:
+            best, chosen = len(prefix), Severity(level)
+    return chosen
+
+
+def selected_rules(settings: LintSettings) -> list[Rule]:
+    """The rules this run uses."""
+    return [rule for rule in all_rules() if is_selected(rule.code, settings)]
+
+
+def page_document(site: Site, page_src: str) -> LintDocument:
+    """The lint document of a content page."""
+    page = site.pages[page_src]
+    lines = page.doc.body.count("\n") + 1
+    line_map = [(page.doc.body_line + i, 0) for i in range(lines)]
+    return LintDocument.parse(page.path, page.doc.body, line_map, meta=page.meta, kind="page", page=page)
+
+
+def campaign_document(site: Site, source: CampaignSource) -> LintDocument:
+    """The lint document of a campaign's landing copy: headlines and bodies, each line mapped
+    to where it is in the campaign's YAML file."""
+    path = site.project.root / source.path
+    raw = path.read_text("utf-8").replace("\r\n", "\n").split("\n") if path.is_file() else []
+    c = source.campaign
+    parts: list[tuple[tuple[str | int, ...], str, bool]] = [
+        (("landing", "headline"), c.landing.headline, True),
+        (("landing", "body"), c.landing.body, False),
+    ]
+    for vid, variant in c.variants.items():
+        if variant.headline:
+            parts.append((("variants", vid, "headline"), variant.headline, True))
+        if variant.body:
+            parts.append((("variants", vid, "body"), variant.body, False))
+    text: list[str] = []
+    line_map: list[tuple[int, int]] = []
+    for loc, value, heading in parts:
+        line, col = source.located.position(loc)
+        first_raw = raw[line - 1][col - 1 :] if 0 < line <= len(raw) else ""
+        value_lines = value.rstrip("\n").split("\n")
+        if first_raw[:1] in ("|", ">"):
+            start = line + 1
+            indent = len(raw[start - 1]) - len(raw[start - 1].lstrip()) if start - 1 < len(raw) else 0
+            positions = [(start + i, indent) for i in range(len(value_lines))]
+        else:
+            quote = 1 if first_raw[:1] in ("'", '"') else 0
+            positions = [(line, col - 1 + quote)] + [(line + i, 0) for i in range(1, len(value_lines))]
+        if heading:
+            value_lines = ["# " + value_lines[0], *value_lines[1:]]
+            positions = [(positions[0][0], positions[0][1] - 2), *positions[1:]]
+        text.extend(value_lines)
+        line_map.extend(positions)
+        text.append("")
+        line_map.append((positions[-1][0], 0))
+    raw_lines = [(i + 1, t) for i, t in enumerate(raw)]
+    return LintDocument.parse(
+        source.path, "\n".join(text), line_map, kind="campaign", page=source, raw_lines=raw_lines
+    )
+
+
+def documents(site: Site, settings: LintSettings, paths: Sequence[str] = ()) -> list[LintDocument]:
+    """Every document a run lints: content pages, then campaign copy."""
+    docs = []
+    for src, page in site.pages.items():
+        if isinstance(page.meta, LandingMeta) or _excluded(page.path, settings, paths):
+            continue
+        docs.append(page_document(site, src))
+    for source in site.campaigns.values():
+        if not _excluded(source.path, settings, paths):
+            docs.append(campaign_document(site, source))
+    return docs
+
+
+def _excluded(path: str, settings: LintSettings, paths: Sequence[str]) -> bool:
+    if any(fnmatch.fnmatch(path, pattern) for pattern in settings.exclude):
+        return True
+    return bool(paths) and not any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
+
+
+def lint(
+    site: Site, settings: LintSettings, paths: Sequence[str] = (), *, today: dt.date | None = None
+) -> list[Diagnostic]:
+    """Run the selected rules over the site (or the documents under ``paths``)."""
+    ctx = Context(site, settings, today or site.today)
+    ctx.documents = documents(site, settings, paths)
+    rules = selected_rules(settings)
+    findings: list[Diagnostic] = []
+    for doc in ctx.documents:
+        for rule in rules:
+            if doc.kind in rule.kinds:
+                findings.extend(rule.check(doc, ctx))
+    wanted = {doc.path for doc in ctx.documents}
+    for rule in rules:
+        for finding in rule.check_site(ctx):
+            if not paths or finding.path in wanted or any(finding.path.startswith(p) for p in paths):
+                findings.append(finding)
+    return finalize(findings, ctx, rules)
+
+
+def finalize(findings: list[Diagnostic], ctx: Context, rules: list[Rule]) -> list[Diagnostic]:
+    """Drop suppressed findings, apply severity overrides, de-duplicate, sort."""
+    by_code = {rule.code: rule for rule in rules}
+    tables: dict[str, suppress.Suppressions] = {
+        doc.path: suppress.parse(doc.raw_lines) for doc in ctx.documents
+    }
+    out = set()
+    for finding in findings:
+        table = tables.get(finding.path) or _file_suppressions(ctx, finding.path, tables)
+        if table.covers(finding.code, finding.line) and not finding.code.startswith("CW"):
+            continue
+        rule = by_code.get(finding.code)
+        severity = severity_for(rule, ctx.settings) if rule else finding.severity
+        out.add(finding.with_severity(severity))
+    return sorted(out)
+
+
+def _file_suppressions(
+    ctx: Context, path: str, tables: dict[str, suppress.Suppressions]
+) -> suppress.Suppressions:
+    """Suppressions of a file no document covers (theme templates, intake scripts)."""
+    file = ctx.site.project.root / path
+    lines: list[tuple[int, str]] = []
+    if file.is_file() and file.suffix in (".md", ".yml", ".yaml", ".html"):
+        try:
+            lines = [(i + 1, t) for i, t in enumerate(Path(file).read_text("utf-8").split("\n"))]
+        except (OSError, UnicodeDecodeError):
+            lines = []
+    tables[path] = suppress.parse(lines)
+    return tables[path]
+
+
+def has_errors(findings: Iterable[Diagnostic]) -> bool:
+    """Does any finding have severity ``error``?"""
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,72 @@
+"""Word-list rules as data: ``rules/terms/*.yml``, editable by compliance reviewers.
+
+Each entry becomes a rule (Vale's *existence* check)::
+
+    - code: CL001
+      name: guarantee-claim
+      severity: error
+      message: '"{match}" promises a result; care cannot be guaranteed'
+      patterns: ['\\bguarantee[sd]?\\b']       # regular expressions, matched ignoring case
+      not_after: '\\b(?:no|not|never)\\s+(?:\\w+\\s+){0,2}$'   # skip when this ends the text before
+      claimable: true                          # a claims-registry entry may allow it
+      doc: |                                   # What it does / Why is this bad? / Example / Use instead
+        ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from generator.lint.context import Context
+from generator.lint.document import LintDocument
+from generator.lint.rule import Diagnostic, Rule, Severity
+
+
+class TermRule(Rule):
+    """A rule defined by a word list (its documentation comes from the YAML entry)."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.code = entry["code"]  # type: ignore[misc]
+        self.name = entry["name"]  # type: ignore[misc]
+        self.severity = Severity(entry.get("severity", "warning"))  # type: ignore[misc]
+        self.kinds = frozenset(entry.get("kinds", ["page", "campaign"]))  # type: ignore[misc]
+        self.message = entry["message"]
+        self.pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+        self.not_after = re.compile(entry["not_after"], re.IGNORECASE) if entry.get("not_after") else None
+        self.not_before = re.compile(entry["not_before"], re.IGNORECASE) if entry.get("not_before") else None
+        self.claimable = bool(entry.get("claimable", False))
+        self._doc = entry["doc"]
+
+    @property
+    def doc(self) -> str:
+        return str(self._doc).strip()
+
+    def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
+        for segment in doc.segments:
+            for match in self.pattern.finditer(segment.text):
+                before = segment.text[: match.start()]
+                if self.not_after and self.not_after.search(before):
+                    continue
+                after = segment.text[match.end() :]
+                if self.not_before and self.not_before.match(after):
+                    continue
+                if self.claimable and ctx.claim_allowed(doc, match.group(0)):
+                    continue
+                message = self.message.format(match=match.group(0))
+                yield self.in_segment(doc, segment, match.start(), match.end(), message)
+
+
+def load_term_rules() -> list[Rule]:
+    """Every rule of every ``rules/terms/*.yml`` file."""
+    folder = resources.files("generator.lint.rules").joinpath("terms")
+    rules: list[Rule] = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".yml"):
+            for entry in yaml.safe_load(item.read_text("utf-8")) or []:
+                rules.append(TermRule(entry))
+    return rules
