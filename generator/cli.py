@@ -201,6 +201,136 @@ def _new(config_file: Path | None, make: Callable[[Site], Path], *, service_line
     click.echo("`reviewed: {by: NAME, on: YYYY-MM-DD}`, then run `carewheel check`.")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json, sarif (code scanning), github (annotations) or junit for CI.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option("--select", help="Comma-separated code prefixes to run (replaces the configured list).")
+@click.option("--ignore", help="Comma-separated code prefixes to skip (added to the configured list).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
+@config_option
+def lint(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    select: str | None,
+    ignore: str | None,
+    exit_zero: bool,
+    config_file: Path | None,
+) -> None:
+    """Check pages and campaigns against intake scripts and content rules. Renders nothing.
+
+    PATHS limit the run to files or folders (content pages, campaign files). A changed intake
+    script or mkdocs.yml lints everything: its facts apply to every page. Exits 1 when a
+    finding is an error.
+    """
+    _lint(paths, fmt, output, select, ignore, exit_zero, config_file)
+
+
+@reports_errors
+def _lint(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    select: str | None,
+    ignore: str | None,
+    exit_zero: bool,
+    config_file: Path | None,
+) -> None:
+    from generator.lint import reporters
+    from generator.lint.engine import documents, has_errors, lint, selected_rules
+
+    project, site = _project_and_site(config_file)
+    settings = project.settings.lint
+    if select:
+        settings = settings.model_copy(
+            update={"select": [c.strip().upper() for c in select.split(",") if c.strip()]}
+        )
+    if ignore:
+        extra = [c.strip().upper() for c in ignore.split(",") if c.strip()]
+        settings = settings.model_copy(update={"ignore": [*settings.ignore, *extra]})
+    wanted = _lint_paths(project, paths)
+    findings = lint(site, settings, wanted)
+    linted = [doc.path for doc in documents(site, settings, wanted)]
+    report = reporters.render(
+        fmt,
+        findings,
+        rules=selected_rules(settings),
+        root=project.root,
+        paths=linted,
+        version=_version(),
+        color=output is None and fmt == "text" and sys.stdout.isatty(),
+    )
+    if output:
+        output.write_text(report, "utf-8")
+        click.echo(reporters.summary(findings, len(linted)), err=True)
+    else:
+        click.echo(report, nl=False)
+    if has_errors(findings) and not exit_zero:
+        sys.exit(1)
+
+
+def _lint_paths(project: Project, paths: tuple[Path, ...]) -> list[str]:
+    """PATHS as project-relative strings; [] (everything) when a fact source changed."""
+    wanted = []
+    for path in paths:
+        full = path.resolve()
+        rel = project.display(full)
+        if rel == str(full):
+            raise UsageError(f"{path} is outside the project ({project.root})")
+        if full == project.config_file or project.intake_dir in (full, *full.parents):
+            return []
+        wanted.append(rel)
+    return wanted
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("carewheel")
+
+
+@main.command("rules")
+@click.option("--family", help="Only this family (code prefix, e.g. IN).")
+def rules_command(family: str | None) -> None:
+    """List every lint rule: code, name, default severity, summary."""
+    from generator.lint.rule import FAMILIES
+    from generator.lint.rules import all_rules
+
+    shown = [r for r in all_rules() if not family or r.code.startswith(family.upper())]
+    rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")]
+    rows += [(r.code, r.name, r.severity.value, r.summary) for r in shown]
+    _table(rows)
+    families = sorted({r.family for r in shown})
+    click.echo("\n" + "\n".join(f"{f}: {FAMILIES[f]}" for f in families))
+    click.echo("\nRun `carewheel rule CODE` for a rule's documentation.")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Print a rule's documentation (by code, like IN003, or by name)."""
+    from generator.lint.rules import all_rules, rule_by_code
+
+    found = rule_by_code(code)
+    if found is None:
+        close = [r.code for r in all_rules() if r.code.startswith(code.upper()[:2])]
+        hint = f"; rules of that family: {', '.join(close)}" if close else ""
+        click.secho(f"Error: no rule {code!r}{hint}", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"{found.code} {found.name} (default severity: {found.severity.value})\n")
+    click.echo(found.doc)
+
+
 @main.group()
 def campaign() -> None:
     """Campaigns: scaffold, list, tagged links, tracking manifest and QR codes."""

@@ -106,9 +106,28 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         except CarewheelError as exc:
             raise PluginError(str(exc)) from None
         self.has_h1.clear()
+        if self.project.settings.lint.in_build:
+            self._lint()
         if not serving:
             self._build_in_temporary_folder(config)
         return config
+
+    def _lint(self) -> None:
+        """Run the messaging linter; findings are logged at their severity, so ``--strict``
+        fails on warnings and errors alike."""
+        from generator.lint.engine import lint
+        from generator.lint.rule import Severity
+
+        assert self.site is not None
+        assert self.project is not None
+        for finding in lint(self.site, self.project.settings.lint):
+            text = f"{finding} [{finding.name}]"
+            if finding.severity is Severity.ERROR:
+                log.error(text)
+            elif finding.severity is Severity.WARNING:
+                log.warning(text)
+            else:
+                log.info(text)
 
     def _build_in_temporary_folder(self, config: MkDocsConfig) -> None:
         final = Path(config.site_dir).resolve()

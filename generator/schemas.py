@@ -463,6 +463,8 @@ class LintSettings(Strict):
     """A clinical review older than this many days is stale (RV002)."""
     exclude: list[Text] = []
     """Paths (globs, relative to the project) that are never linted."""
+    in_build: bool = True
+    """Lint during ``mkdocs build``/``serve`` too (findings logged; ``--strict`` fails on them)."""
 
 
 class ClaimEntry(Strict):
