@@ -247,7 +247,7 @@ def _lint(
     config_file: Path | None,
 ) -> None:
     from generator.lint import reporters
-    from generator.lint.engine import documents, has_errors, lint, selected_rules
+    from generator.lint.engine import has_errors, lint_run, selected_rules
 
     project, site = _project_and_site(config_file)
     settings = project.settings.lint
@@ -259,8 +259,7 @@ def _lint(
         extra = [c.strip().upper() for c in ignore.split(",") if c.strip()]
         settings = settings.model_copy(update={"ignore": [*settings.ignore, *extra]})
     wanted = _lint_paths(project, paths)
-    findings = lint(site, settings, wanted)
-    linted = [doc.path for doc in documents(site, settings, wanted)]
+    findings, linted = lint_run(site, settings, wanted)
     report = reporters.render(
         fmt,
         findings,

@@ -37,14 +37,34 @@ class Position:
 
 
 @dataclass
+class SourceMap:
+    """Where an inline token's raw source sits in the file: per raw line, its start offset in
+    the raw text and the file line and column it starts at."""
+
+    starts: list[int]
+    places: list[tuple[int, int]]
+
+    def position(self, raw: int) -> Position:
+        k = bisect_right(self.starts, raw) - 1 if self.starts else -1
+        if k < 0:
+            return Position(1, 1)
+        line, col = self.places[k]
+        return Position(line, col + raw - self.starts[k])
+
+
+@dataclass
 class Segment:
-    """One piece of prose: plain text and the file position of each character."""
+    """One piece of prose: plain text, and where each character is in the file.
+
+    ``chunks`` holds (start in ``text``, offset in the raw inline source) for each run of
+    characters copied from the source; ``source`` maps raw offsets to file positions.
+    """
 
     kind: str
     """``paragraph``, ``heading``, ``list_item``, ``table_cell`` or ``quote``."""
     text: str
-    lines: list[int]
-    cols: list[int]
+    chunks: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    source: SourceMap | None = field(default=None, repr=False)
     section: int = 0
     """Index of the section (text under one heading) the segment belongs to."""
     heading_level: int = 0
@@ -54,10 +74,11 @@ class Segment:
 
     def position(self, index: int) -> Position:
         """Where character ``index`` of ``text`` is in the file."""
-        if not self.lines:
+        if self.source is None or not self.chunks:
             return Position(1, 1)
-        i = min(max(index, 0), len(self.lines) - 1)
-        return Position(self.lines[i], self.cols[i])
+        k = max(bisect_right(self.chunks, (index, 1 << 62)) - 1, 0)
+        plain, raw = self.chunks[k]
+        return self.source.position(raw + max(index - plain, 0))
 
     def sentences(self) -> Iterator[tuple[int, str]]:
         """Sentences of the segment with their start index in ``text``."""
@@ -218,35 +239,37 @@ class _Walker:
         return self.doc.file_position(body_line, body_col)
 
     def _segment(self, token: Token, kind: str) -> Segment:
-        """Plain text of an inline token with a file position per character."""
+        """Plain text of an inline token, with its map back to the file."""
         assert token.map is not None
-        raw, raw_lines, raw_cols = self._raw(token, kind)
+        raw = token.content
+        source = self._source_map(token, kind)
         text: list[str] = []
-        lines: list[int] = []
-        cols: list[int] = []
+        chunks: list[tuple[int, int]] = []
+        length = 0
         cursor = 0
-        link: tuple[str, int, int] | None = None  # (href, start in text, raw cursor)
+        link: tuple[str, int, int] | None = None  # (href, start in text, raw offset)
+        segment = Segment(kind, "", chunks, source, self.section)
 
         def emit(content: str, at: int) -> None:
-            for i, char in enumerate(content):
-                j = min(at + i, len(raw_lines) - 1) if raw_lines else 0
-                text.append(char)
-                lines.append(raw_lines[j] if raw_lines else 1)
-                cols.append(raw_cols[j] if raw_cols else 1)
+            nonlocal length
+            chunks.append((length, at))
+            text.append(content)
+            length += len(content)
 
-        segment = Segment(kind, "", lines, cols, self.section)
         for child in token.children or []:
             ctype = child.type
             if ctype == "text":
                 found = raw.find(child.content, cursor)
                 at = found if found >= 0 else cursor
                 emit(child.content, at)
-                cursor = at + len(child.content) if found >= 0 else cursor
+                if found >= 0:
+                    cursor = at + len(child.content)
             elif ctype in ("softbreak", "hardbreak"):
                 newline = raw.find("\n", cursor)
                 at = newline if newline >= 0 else cursor
                 emit(" ", at)
-                cursor = at + 1 if newline >= 0 else cursor
+                if newline >= 0:
+                    cursor = at + 1
             elif ctype == "code_inline":
                 found = raw.find(child.content, cursor)
                 if found >= 0:
@@ -254,17 +277,17 @@ class _Walker:
             elif ctype == "html_inline":
                 found = raw.find(child.content, cursor)
                 at = found if found >= 0 else cursor
-                self.doc.html.append(Html(child.content, self._char_pos(raw_lines, raw_cols, at)))
-                cursor = at + len(child.content) if found >= 0 else cursor
+                self.doc.html.append(Html(child.content, source.position(at)))
+                if found >= 0:
+                    cursor = at + len(child.content)
             elif ctype == "link_open":
                 start = raw.find("[", cursor)
-                link = (str(child.attrs.get("href", "")), len(text), start if start >= 0 else cursor)
+                link = (str(child.attrs.get("href", "")), length, start if start >= 0 else cursor)
                 cursor = start + 1 if start >= 0 else cursor
             elif ctype == "link_close" and link is not None:
                 href, begin, raw_start = link
-                self.doc.links.append(
-                    Link("".join(text[begin:]), href, self._char_pos(raw_lines, raw_cols, raw_start), segment)
-                )
+                label = "".join(text)[begin:]
+                self.doc.links.append(Link(label, href, source.position(raw_start), segment))
                 close = raw.find(")", cursor)
                 cursor = close + 1 if close >= 0 else cursor
                 link = None
@@ -272,11 +295,7 @@ class _Walker:
                 start = raw.find("![", cursor)
                 at = start if start >= 0 else cursor
                 self.doc.images.append(
-                    Image(
-                        child.content,
-                        str(child.attrs.get("src", "")),
-                        self._char_pos(raw_lines, raw_cols, at),
-                    )
+                    Image(child.content, str(child.attrs.get("src", "")), source.position(at))
                 )
                 close = raw.find(")", at)
                 cursor = close + 1 if close >= 0 else cursor
@@ -285,42 +304,31 @@ class _Walker:
             self.doc.segments.append(segment)
         return segment
 
-    @staticmethod
-    def _char_pos(raw_lines: list[int], raw_cols: list[int], index: int) -> Position:
-        if not raw_lines:
-            return Position(1, 1)
-        i = min(max(index, 0), len(raw_lines) - 1)
-        return Position(raw_lines[i], raw_cols[i])
-
-    def _raw(self, token: Token, kind: str) -> tuple[str, list[int], list[int]]:
-        """The token's raw inline source and, per character, its file line and column."""
+    def _source_map(self, token: Token, kind: str) -> SourceMap:
+        """Where each line of the token's raw inline source starts in the file."""
         assert token.map is not None
         start, end = token.map
         content = token.content
-        out_lines: list[int] = []
-        out_cols: list[int] = []
         if kind == "table_cell":
             row = self.lines[start] if start < len(self.lines) else ""
             cursor = self.row_cursor.get(start, 0)
             found = row.find(content, cursor) if content else -1
             at = found if found >= 0 else cursor
             self.row_cursor[start] = at + len(content) if found >= 0 else cursor
-            for i in range(len(content) + 1):
-                pos = self._pos(start, at + i)
-                out_lines.append(pos.line)
-                out_cols.append(pos.col)
-            return content, out_lines, out_cols
-        parts = content.split("\n")
-        for k, part in enumerate(parts):
-            body_line = start + k if start + k < end else end - 1
+            pos = self._pos(start, at)
+            return SourceMap([0], [(pos.line, pos.col)])
+        starts: list[int] = []
+        places: list[tuple[int, int]] = []
+        offset = 0
+        for k, part in enumerate(content.split("\n")):
+            body_line = min(start + k, end - 1)
             source = self.lines[body_line] if body_line < len(self.lines) else ""
             found = source.find(part) if part else len(source) - len(source.lstrip())
-            col = found if found >= 0 else 0
-            for i in range(len(part) + 1):
-                pos = self._pos(body_line, col + i)
-                out_lines.append(pos.line)
-                out_cols.append(pos.col)
-        return content, out_lines, out_cols
+            pos = self._pos(body_line, found if found >= 0 else 0)
+            starts.append(offset)
+            places.append((pos.line, pos.col))
+            offset += len(part) + 1
+        return SourceMap(starts, places)
 
 
 def line_positions(text: str) -> list[int]:

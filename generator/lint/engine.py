@@ -125,6 +125,13 @@ def lint(
     site: Site, settings: LintSettings, paths: Sequence[str] = (), *, today: dt.date | None = None
 ) -> list[Diagnostic]:
     """Run the selected rules over the site (or the documents under ``paths``)."""
+    return lint_run(site, settings, paths, today=today)[0]
+
+
+def lint_run(
+    site: Site, settings: LintSettings, paths: Sequence[str] = (), *, today: dt.date | None = None
+) -> tuple[list[Diagnostic], list[str]]:
+    """``lint``, also returning the paths of the documents it read."""
     ctx = Context(site, settings, today or site.today)
     ctx.documents = documents(site, settings, paths)
     rules = selected_rules(settings)
@@ -138,7 +145,7 @@ def lint(
         for finding in rule.check_site(ctx):
             if not paths or finding.path in wanted or any(finding.path.startswith(p) for p in paths):
                 findings.append(finding)
-    return finalize(findings, ctx, rules)
+    return finalize(findings, ctx, rules), [doc.path for doc in ctx.documents]
 
 
 def finalize(findings: list[Diagnostic], ctx: Context, rules: list[Rule]) -> list[Diagnostic]:
