@@ -162,7 +162,8 @@ def make(pages: int, dest: Path, campaigns: int = 0, seed: int = 7) -> Path:
                 break
             keyword = f"topic {cluster_no} {' '.join(rng.sample(WORDS, 2))} {i}"
             (cdir / f"{slug}.md").write_text(
-                f"---\ntype: question\nquestion: How does {rng.choice(WORDS)} affect topic {cluster_no} ({i})?\n"
+                "---\ntype: question\n"
+                f"question: How does {rng.choice(WORDS)} affect topic {cluster_no} ({i})?\n"
                 f"description: Plain answers about topic {cluster_no}.\nservice_line: {line}\n"
                 f"cluster: {cluster}\nnext_step: {step}\nkeywords: [{keyword}]\norder: {i}\n"
                 f'reviewed: {{by: "Pat Lee, MD", on: 2026-09-{1 + i % 28:02d}}}\n---\n\n'
