@@ -13,6 +13,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,31 +39,39 @@ class Timing:
         return max(self.peak_mib)
 
 
-def run_once(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak RSS MiB). Fails loudly on a non-zero exit."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{stderr[-3000:]}")
+def run_once(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0,)
+) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS MiB). Fails loudly on another exit code."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in ok_codes:
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace")[-3000:]
+            raise SystemExit(f"{' '.join(args)} failed in {cwd} (exit {process.returncode}):\n{tail}")
     return elapsed, usage.ru_maxrss / 1024
 
 
 def compare(
-    commands: dict[str, tuple[list[str], Path]], runs: int, env: dict[str, str] | None = None
+    commands: dict[str, tuple[list[str], Path]],
+    runs: int,
+    env: dict[str, str] | None = None,
+    ok_codes: tuple[int, ...] = (0,),
 ) -> dict[str, Timing]:
     """Time every command ``runs`` times, alternating, after one warm-up each."""
     timings = {name: Timing(name) for name in commands}
     for name, (args, cwd) in commands.items():
         print(f"  warm-up: {name}", flush=True)
-        run_once(args, cwd, env)
+        run_once(args, cwd, env, ok_codes)
     for i in range(runs):
         for name, (args, cwd) in commands.items():
-            seconds, peak = run_once(args, cwd, env)
+            seconds, peak = run_once(args, cwd, env, ok_codes)
             timings[name].seconds.append(seconds)
             timings[name].peak_mib.append(peak)
             print(f"  run {i + 1}/{runs}: {name}: {seconds:.2f} s, {peak:.0f} MiB", flush=True)
