@@ -164,3 +164,10 @@ def test_strict_build_fails_on_lint_findings_and_keeps_site(built_copy: BuiltSit
     assert tree_digest(built_copy.site) == before
     relaxed = run(["carewheel", "build"], built_copy.project)
     assert relaxed.code == 0, relaxed.output
+
+
+def test_rules_reference_is_up_to_date() -> None:
+    from generator.cli import rules_markdown
+
+    written = (ROOT / "docs/rules.md").read_text("utf-8")
+    assert written == rules_markdown(all_rules()), "run `carewheel rules --markdown > docs/rules.md`"
