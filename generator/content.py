@@ -354,6 +354,8 @@ def read_intake(
     for path in sorted(project.intake_dir.glob("*.y*ml")):
         if path.name == ORGANIZATION_FILE or path.suffix not in (".yml", ".yaml"):
             continue
+        if path.resolve() == (project.root / project.settings.claims_file).resolve():
+            continue  # the claims registry (intake/claims.yml by default) is not an intake script
         shown = project.display(path)
         try:
             located = read_yaml(path, shown)

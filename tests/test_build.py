@@ -163,8 +163,10 @@ def test_changing_intake_changes_every_affected_page(built_copy: BuiltSite) -> N
     text = text.replace('phone: "(555) 010-2200"', 'phone: "(555) 010-2288"')
     script.write_text(text, "utf-8")
     before = {p: p.read_text("utf-8") for p in (project / "content").rglob("*.md")}
-    result = run(["carewheel", "build", "--strict"], project)
+    result = run(["carewheel", "build"], project)
     assert result.code == 0, result.output
+    # The linter notices the campaign copy that still promises the old wait.
+    assert re.search(r"campaigns/chest-pain-search\.yml:\d+:\d+: CP002 ", result.output), result.output
     assert before == {p: p.read_text("utf-8") for p in (project / "content").rglob("*.md")}
     affected = 0
     for md, meta in question_pages(project):

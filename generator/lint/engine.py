@@ -39,9 +39,9 @@ def is_selected(code: str, settings: LintSettings) -> bool:
     return selected >= 0 and selected > ignored
 
 
-def severity_for(rule: Rule, settings: LintSettings) -> Severity:
-    """The rule's severity after the longest matching override."""
-    best, chosen = -1, rule.severity
+def severity_for(rule: Rule, settings: LintSettings, default: Severity | None = None) -> Severity:
+    """The rule's severity (or the finding's ``default``) after the longest matching override."""
+    best, chosen = -1, default or rule.severity
     for prefix, level in settings.severity.items():
         if rule.code.startswith(prefix) and len(prefix) > best:
             best, chosen = len(prefix), Severity(level)
@@ -160,7 +160,7 @@ def finalize(findings: list[Diagnostic], ctx: Context, rules: list[Rule]) -> lis
         if table.covers(finding.code, finding.line) and not finding.code.startswith("CW"):
             continue
         rule = by_code.get(finding.code)
-        severity = severity_for(rule, ctx.settings) if rule else finding.severity
+        severity = severity_for(rule, ctx.settings, finding.severity) if rule else finding.severity
         out.add(finding.with_severity(severity))
     return sorted(out)
 

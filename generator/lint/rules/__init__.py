@@ -30,13 +30,8 @@ def all_rules() -> tuple[Rule, ...]:
 
     rules: list[Rule] = list(load_term_rules())
     for name in FAMILY_MODULES:
-        try:
-            module = importlib.import_module(f"generator.lint.rules.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"generator.lint.rules.{name}":
-                continue
-            raise
-        rules.extend(getattr(module, "RULES", ()))
+        module = importlib.import_module(f"generator.lint.rules.{name}")
+        rules.extend(module.RULES)
     return tuple(sorted(rules, key=lambda r: r.code))
 
 
