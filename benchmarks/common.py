@@ -62,16 +62,18 @@ def compare(
     commands: dict[str, tuple[list[str], Path]],
     runs: int,
     env: dict[str, str] | None = None,
-    ok_codes: tuple[int, ...] = (0,),
+    ok_codes: dict[str, tuple[int, ...]] | None = None,
 ) -> dict[str, Timing]:
-    """Time every command ``runs`` times, alternating, after one warm-up each."""
+    """Time every command ``runs`` times, alternating, after one warm-up each. A command's
+    exit code must be 0 unless ``ok_codes`` allows others for it."""
     timings = {name: Timing(name) for name in commands}
+    allowed = ok_codes or {}
     for name, (args, cwd) in commands.items():
         print(f"  warm-up: {name}", flush=True)
-        run_once(args, cwd, env, ok_codes)
+        run_once(args, cwd, env, allowed.get(name, (0,)))
     for i in range(runs):
         for name, (args, cwd) in commands.items():
-            seconds, peak = run_once(args, cwd, env, ok_codes)
+            seconds, peak = run_once(args, cwd, env, allowed.get(name, (0,)))
             timings[name].seconds.append(seconds)
             timings[name].peak_mib.append(peak)
             print(f"  run {i + 1}/{runs}: {name}: {seconds:.2f} s, {peak:.0f} MiB", flush=True)

@@ -174,7 +174,7 @@ def make(pages: int, dest: Path, campaigns: int = 0, seed: int = 7) -> Path:
         clusters.append((line, cluster, slugs))
         cluster_no += 1
     (dest / "campaigns").mkdir()
-    ledger = ["issued:"]
+    ledger = ["issued:" if campaigns else "issued: {}"]
     for n in range(1, campaigns + 1):
         line, cluster, _ = clusters[n % len(clusters)]
         pathway = LINES[line][0]

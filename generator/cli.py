@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -512,3 +513,22 @@ SCHEMAS: dict[str, Any] = {
 def schema(name: str) -> None:
     """Print the JSON Schema of a file format (for editor autocompletion)."""
     click.echo(json.dumps(SCHEMAS[name].model_json_schema(), indent=2))
+
+
+def run() -> None:
+    """The console entry point: ``main``, then exit without tearing down the heap.
+
+    A large site leaves hundreds of thousands of objects; destroying them one by one at
+    interpreter shutdown took 1.8 s of a 10.6 s lint of 5,000 pages. Output is flushed first.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import campaigns as cmp
+from generator.batch import without_gc
 from generator.errors import ErrorCollector, SourceError, SourceErrors
 from generator.intake import RedFlagMatcher, TriageBlock, pathway_phone, triage_block
 from generator.privacy import condition_words
@@ -407,6 +408,17 @@ def load_site(
     ``require_service_line_pages=False`` lets a service line lack its page (for
     ``carewheel new service-line``, which writes it).
     """
+    with without_gc():
+        return _load_site(project, include_drafts, directory_urls, today, require_service_line_pages)
+
+
+def _load_site(
+    project: Project,
+    include_drafts: bool,
+    directory_urls: bool,
+    today: dt.date | None,
+    require_service_line_pages: bool,
+) -> Site:
     errors = ErrorCollector()
     unreadable_lines: set[str] = set()
     organization, org_located, lines = read_intake(project, errors, unreadable_lines)

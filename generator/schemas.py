@@ -632,3 +632,8 @@ class TrackingLedger(Strict):
     issued: dict[Annotated[str, StringConstraints(pattern=TRACKING_ID_PATTERN)], Slug] = {}
     """Tracking id → campaign slug. Append only: an id is never reused, even after the
     campaign file is deleted."""
+
+    @field_validator("issued", mode="before")
+    @classmethod
+    def _empty_is_none_yet(cls, value: object) -> object:
+        return {} if value is None else value

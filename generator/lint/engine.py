@@ -11,6 +11,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from generator.batch import without_gc
 from generator.campaigns import CampaignSource
 from generator.content import Site
 from generator.lint import suppress
@@ -132,6 +133,13 @@ def lint_run(
     site: Site, settings: LintSettings, paths: Sequence[str] = (), *, today: dt.date | None = None
 ) -> tuple[list[Diagnostic], list[str]]:
     """``lint``, also returning the paths of the documents it read."""
+    with without_gc():
+        return _lint_run(site, settings, paths, today)
+
+
+def _lint_run(
+    site: Site, settings: LintSettings, paths: Sequence[str], today: dt.date | None
+) -> tuple[list[Diagnostic], list[str]]:
     ctx = Context(site, settings, today or site.today)
     ctx.documents = documents(site, settings, paths)
     rules = selected_rules(settings)

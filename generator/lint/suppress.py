@@ -53,6 +53,8 @@ def parse(lines: list[tuple[int, str]]) -> Suppressions:
     open_at: dict[str, int] = {}
     last_line = max((n for n, _ in lines), default=0)
     for number, text in lines:
+        if "carewheel:" not in text:
+            continue
         match = COMMENT.search(text)
         if not match:
             continue

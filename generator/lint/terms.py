@@ -6,6 +6,7 @@ Each entry becomes a rule (Vale's *existence* check)::
       name: guarantee-claim
       severity: error
       message: '"{match}" promises a result; care cannot be guaranteed'
+      triggers: [guarantee]                    # lowercase words one of which must be in the text
       patterns: ['\\bguarantee[sd]?\\b']       # regular expressions, matched ignoring case
       not_after: '\\b(?:no|not|never)\\s+(?:\\w+\\s+){0,2}$'   # skip when this ends the text before
       claimable: true                          # a claims-registry entry may allow it
@@ -37,6 +38,7 @@ class TermRule(Rule):
         self.kinds = frozenset(entry.get("kinds", ["page", "campaign"]))  # type: ignore[misc]
         self.message = entry["message"]
         self.pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
+        self.triggers = tuple(str(t).lower() for t in entry.get("triggers", ()))
         self.not_after = re.compile(entry["not_after"], re.IGNORECASE) if entry.get("not_after") else None
         self.not_before = re.compile(entry["not_before"], re.IGNORECASE) if entry.get("not_before") else None
         self.claimable = bool(entry.get("claimable", False))
@@ -47,7 +49,14 @@ class TermRule(Rule):
         return str(self._doc).strip()
 
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
+        triggers = self.triggers
+        if triggers and not any(t in doc.lower for t in triggers):
+            return  # a plain substring test first: most pages have none of the words
         for segment in doc.segments:
+            if triggers:
+                lower = segment.text.lower()
+                if not any(t in lower for t in triggers):
+                    continue  # the regular expression runs only where a trigger word is
             for match in self.pattern.finditer(segment.text):
                 before = segment.text[: match.start()]
                 if self.not_after and self.not_after.search(before):

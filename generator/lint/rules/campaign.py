@@ -10,7 +10,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 from generator.campaigns import Status
@@ -209,16 +208,6 @@ class LinkToExpiredCampaign(Rule):
     code = "CP004"
     name = "link-to-expired-campaign"
     severity = Severity.WARNING
-    kinds: ClassVar[frozenset[str]] = frozenset()
-    """None: ``check_site`` runs ``check`` over every content page once."""
-
-    def check_site(self, ctx: Context) -> Iterable[Diagnostic]:
-        segments = _expired_segments(ctx)
-        if segments:
-            for doc in ctx.documents:
-                if doc.kind == "page":
-                    yield from self._links(doc, ctx, segments)
-
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
         segments = _expired_segments(ctx)
         return self._links(doc, ctx, segments) if segments else ()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.lint import suppress
 from generator.lint.context import Context
 from generator.lint.document import LintDocument, Position
 from generator.lint.rule import Diagnostic, Rule, Severity
@@ -39,7 +38,7 @@ class SuppressionWithoutReason(Rule):
     kinds = frozenset({"page", "campaign"})
 
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
-        for comment in suppress.parse(doc.raw_lines).comments:
+        for comment in doc.suppressions.comments:
             if comment.action != "enable" and not comment.reason:
                 yield self.at(
                     doc,
@@ -80,7 +79,7 @@ class SuppressionOfUnknownRule(Rule):
         from generator.lint.rules import all_rules
 
         codes = [rule.code for rule in all_rules()]
-        for comment in suppress.parse(doc.raw_lines).comments:
+        for comment in doc.suppressions.comments:
             for code in comment.codes:
                 if not any(known.startswith(code) for known in codes):
                     yield self.at(doc, Position(comment.line, comment.col), f"{code} matches no rule")
