@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from markdown_it_pyrs import MarkdownIt, Node
@@ -172,9 +173,9 @@ class LintDocument:
     headings: list[Segment] = field(default_factory=list)
     code_lines: set[int] = field(default_factory=set)
     """File lines inside fenced or indented code blocks."""
-    raw_lines: list[tuple[int, str]] = field(default_factory=list)
-    """(file line, text) of the lines where suppression comments may be: the body of a page,
-    the whole file of a campaign."""
+    file_lines: list[tuple[int, str]] | None = None
+    """(file line, text) of the lines where suppression comments may be, when they are not the
+    body's (a campaign's whole YAML file); see ``raw_lines``."""
 
     @classmethod
     def parse(
@@ -184,10 +185,6 @@ class LintDocument:
         lines = body.split("\n")
         mapping = line_map or [(i + 1, 0) for i in range(len(lines))]
         doc = cls(path, body, mapping, **kw)
-        if not doc.raw_lines:
-            doc.raw_lines = [
-                (mapping[i][0] if i < len(mapping) else i + 1, text) for i, text in enumerate(lines)
-            ]
         _Walker(doc, lines).walk(_PARSER.tree(body))
         return doc
 
@@ -218,6 +215,19 @@ class LintDocument:
         return "\n".join(s.text for s in self.segments)
 
     @cached_property
+    def segment_starts(self) -> list[int]:
+        """Where each segment starts in ``text``."""
+        starts, at = [], 0
+        for segment in self.segments:
+            starts.append(at)
+            at += len(segment.text) + 1
+        return starts
+
+    def segment_at(self, offset: int) -> int:
+        """Index of the segment that holds ``text[offset]``."""
+        return max(bisect_right(self.segment_starts, offset) - 1, 0)
+
+    @cached_property
     def lower(self) -> str:
         """``text`` in lowercase (for cheap keyword tests before a regular expression)."""
         return self.text.lower()
@@ -227,7 +237,21 @@ class LintDocument:
         """The document's suppression comments (``suppress.Suppressions``), parsed once."""
         from generator.lint import suppress
 
+        if self.file_lines is None and "carewheel:" not in self.body:
+            return suppress.Suppressions()
         return suppress.parse(self.raw_lines)
+
+    @cached_property
+    def raw_lines(self) -> list[tuple[int, str]]:
+        """(file line, text) of the lines where suppression comments may be: the body of a
+        page, the whole file of a campaign."""
+        if self.file_lines is not None:
+            return self.file_lines
+        mapping = self.line_map
+        return [
+            (mapping[i][0] if i < len(mapping) else i + 1, text)
+            for i, text in enumerate(self.body.split("\n"))
+        ]
 
 
 class _Walker:
@@ -237,9 +261,7 @@ class _Walker:
         self.doc = doc
         self.lines = lines
         self.section = 0
-        starts = [0]
-        for line in lines[:-1]:
-            starts.append(starts[-1] + len(line) + 1)
+        starts = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
         self.index = BodyIndex(starts, doc.line_map)
         body = doc.body
         self.chars: list[int] | None = None
@@ -305,6 +327,14 @@ class _Walker:
 
     def inline(self, nodes: Sequence[Node], kind: str) -> Segment:
         """Plain text of inline nodes, with their map back to the file."""
+        if len(nodes) == 1 and nodes[0].name == "text":  # the common case: plain words
+            node = nodes[0]
+            content = str(node.meta.get("content", ""))
+            at = self.offset(node.srcmap[0]) if node.srcmap else 0
+            plain = Segment(kind, content, [(0, at)], self.index, self.section)
+            if content.strip():
+                self.doc.segments.append(plain)
+            return plain
         text: list[str] = []
         chunks: list[tuple[int, int]] = []
         segment = Segment(kind, "", chunks, self.index, self.section)

@@ -97,9 +97,9 @@ def campaign_document(site: Site, source: CampaignSource) -> LintDocument:
         line_map.extend(positions)
         text.append("")
         line_map.append((positions[-1][0], 0))
-    raw_lines = [(i + 1, t) for i, t in enumerate(raw)]
+    file_lines = [(i + 1, t) for i, t in enumerate(raw)]
     return LintDocument.parse(
-        source.path, "\n".join(text), line_map, kind="campaign", page=source, raw_lines=raw_lines
+        source.path, "\n".join(text), line_map, kind="campaign", page=source, file_lines=file_lines
     )
 
 
@@ -159,9 +159,7 @@ def _lint_run(
 def finalize(findings: list[Diagnostic], ctx: Context, rules: list[Rule]) -> list[Diagnostic]:
     """Drop suppressed findings, apply severity overrides, de-duplicate, sort."""
     by_code = {rule.code: rule for rule in rules}
-    tables: dict[str, suppress.Suppressions] = {
-        doc.path: suppress.parse(doc.raw_lines) for doc in ctx.documents
-    }
+    tables: dict[str, suppress.Suppressions] = {doc.path: doc.suppressions for doc in ctx.documents}
     out = set()
     for finding in findings:
         table = tables.get(finding.path) or _file_suppressions(ctx, finding.path, tables)

@@ -39,6 +39,7 @@ class TermRule(Rule):
         self.message = entry["message"]
         self.pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
         self.triggers = tuple(str(t).lower() for t in entry.get("triggers", ()))
+
         self.not_after = re.compile(entry["not_after"], re.IGNORECASE) if entry.get("not_after") else None
         self.not_before = re.compile(entry["not_before"], re.IGNORECASE) if entry.get("not_before") else None
         self.claimable = bool(entry.get("claimable", False))
@@ -49,14 +50,21 @@ class TermRule(Rule):
         return str(self._doc).strip()
 
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
-        triggers = self.triggers
-        if triggers and not any(t in doc.lower for t in triggers):
-            return  # a plain substring test first: most pages have none of the words
-        for segment in doc.segments:
-            if triggers:
-                lower = segment.text.lower()
-                if not any(t in lower for t in triggers):
-                    continue  # the regular expression runs only where a trigger word is
+        if not self.triggers or len(doc.lower) != len(doc.text):
+            candidates = doc.segments  # (a few letters change length in lowercase: İ)
+        else:
+            # Plain substring searches for the trigger words (word starts: "top" finds
+            # "top-rated", not "stop"); the full pattern runs only on segments that have one.
+            lower = doc.lower
+            hits = set()
+            for trigger in self.triggers:
+                at = lower.find(trigger)
+                while at >= 0:
+                    if at == 0 or not lower[at - 1].isalnum():
+                        hits.add(doc.segment_at(at))
+                    at = lower.find(trigger, at + 1)
+            candidates = [doc.segments[i] for i in sorted(hits)]
+        for segment in candidates:
             for match in self.pattern.finditer(segment.text):
                 before = segment.text[: match.start()]
                 if self.not_after and self.not_after.search(before):

@@ -208,6 +208,7 @@ class LinkToExpiredCampaign(Rule):
     code = "CP004"
     name = "link-to-expired-campaign"
     severity = Severity.WARNING
+
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
         segments = _expired_segments(ctx)
         return self._links(doc, ctx, segments) if segments else ()
