@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: site test serve check lint chromium clean
+.PHONY: site test serve check lint chromium clean bench bench-setup
 
 site: $(VENV)/.installed
 	$(BIN)/carewheel build --strict
@@ -49,6 +49,20 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing" >&2; exit 1; }
+
+# Benchmarks (not tests): Debian's hugo and a separate venv with Material for MkDocs, so the
+# anchors never touch the test environment. Results go to benchmarks/results/.
+bench-setup: $(VENV)/.installed-test node_modules/.installed
+	@command -v hugo >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hugo >/dev/null; }
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check \
+	  mkdocs==1.6.1 mkdocs-material==9.8.2 click==8.5.1
+
+bench: bench-setup
+	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/campaigns.py
+	$(BIN)/python benchmarks/lint.py
 
 clean:
 	rm -rf site .site.building-* .site.old-* .pytest_cache .mypy_cache .ruff_cache

@@ -62,13 +62,13 @@ def plain_page(i: int) -> str:
     )
 
 
-def make(campaigns: int) -> tuple[Path, Path]:
-    pages = base_project(WORK / "pages")
+def make(campaigns: int, work: Path) -> tuple[Path, Path]:
+    pages = base_project(work / "pages")
     folder = pages / "content" / "plain"
     folder.mkdir()
     for i in range(campaigns * 2):
         (folder / f"page-{i}.md").write_text(plain_page(i), "utf-8")
-    with_campaigns = base_project(WORK / "campaigns")
+    with_campaigns = base_project(work / "campaigns")
     ledger = ["issued:"]
     for i in range(1, campaigns + 1):
         (with_campaigns / "campaigns" / f"offer-{i}.yml").write_text(campaign_yaml(i), "utf-8")
@@ -81,8 +81,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--campaigns", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=WORK, help="Where the two projects are generated.")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "campaigns.md")
     args = parser.parse_args()
-    pages, with_campaigns = make(args.campaigns)
+    pages, with_campaigns = make(args.campaigns, args.work)
     carewheel = str(BIN / "carewheel")
     epoch = {"SOURCE_DATE_EPOCH": "1795867200"}  # 2026-11-28
     timings = compare(
@@ -110,7 +112,7 @@ def main() -> None:
     lines.append(f"\nRatio campaigns / plain pages: **{ratio:.2f}x** ({verdict} the 1.5x target).\n")
     report = "\n".join(lines)
     print(report)
-    out = ROOT / "benchmarks" / "results" / "campaigns.md"
+    out = args.output
     if not out.exists():
         out.write_text("# Campaign build benchmark\n\nAppended by `benchmarks/campaigns.py`.\n", "utf-8")
     with out.open("a", encoding="utf-8") as handle:

@@ -126,23 +126,24 @@ def make(pages: int, dest: Path, campaigns: int = 0, seed: int = 7) -> Path:
     for name in ("index.md", "privacy.md", "health-data-privacy.md"):
         shutil.copy2(ROOT / "content" / name, content / name)
     written = 3
+    for line in LINES:
+        folder = content / line
+        folder.mkdir()
+        (folder / "index.md").write_text(
+            f"---\ntype: service-line\ntitle: {line.replace('-', ' ').title()}\n"
+            f"description: Care from our {line.replace('-', ' ')} team.\nservice_line: {line}\n"
+            f'next_step: {LINES[line][0]}\nreviewed: {{by: "Pat Lee, MD", on: 2026-09-01}}\n---\n\n'
+            + " ".join(rng.sample(SENTENCES, 6))
+            + "\n",
+            "utf-8",
+        )
+        written += 1
     clusters: list[tuple[str, str, list[str]]] = []
     line_ids = list(LINES)
     cluster_no = 0
     while written < pages:
         line = line_ids[cluster_no % len(line_ids)]
         folder = content / line
-        if not (folder / "index.md").exists():
-            folder.mkdir()
-            (folder / "index.md").write_text(
-                f"---\ntype: service-line\ntitle: {line.replace('-', ' ').title()}\n"
-                f"description: Care from our {line.replace('-', ' ')} team.\nservice_line: {line}\n"
-                f'next_step: {LINES[line][0]}\nreviewed: {{by: "Pat Lee, MD", on: 2026-09-01}}\n---\n\n'
-                + " ".join(rng.sample(SENTENCES, 6))
-                + "\n",
-                "utf-8",
-            )
-            written += 1
         cluster = f"{'topic' if line == 'behavioral-health' else line}-{cluster_no:04d}"
         cdir = folder / cluster
         cdir.mkdir()

@@ -27,10 +27,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "lint.md")
+    parser.add_argument("--work", type=Path, default=CORPUS, help="Where the corpus is generated.")
     args = parser.parse_args()
     if not MARKDOWNLINT.exists():
         raise SystemExit(f"{MARKDOWNLINT} is missing: run `npm ci` (or `make test`) first")
-    project = make(args.pages, CORPUS / f"lint-{args.pages}")
+    project = make(args.pages, args.work / f"lint-{args.pages}")
     pages = sum(1 for _ in (project / "content").rglob("*.md"))
     epoch = {"SOURCE_DATE_EPOCH": "1795867200"}
     timings = compare(

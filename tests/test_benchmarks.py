@@ -1,0 +1,51 @@
+"""The benchmark scripts run end to end on tiny corpora (benchmarks are scripts, not tests:
+only that they work is tested here, never a time)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def bench(script: str, *args: str, tmp: Path) -> str:
+    out = tmp / "result.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / script),
+            *args,
+            "--work",
+            str(tmp / "work"),
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out.read_text("utf-8")
+
+
+def test_build_benchmark_runs(tmp_path: Path) -> None:
+    report = bench(
+        "build.py", "--sizes", "40", "--runs", "1", "--anchors", "mkdocs,markdownlint", tmp=tmp_path
+    )
+    assert "| carewheel build |" in report
+    assert "| mkdocs 1.6.1, minimal theme, no plugins |" in report
+    assert "| markdownlint-cli2 (all default rules) |" in report
+
+
+def test_lint_benchmark_runs(tmp_path: Path) -> None:
+    report = bench("lint.py", "--pages", "40", "--runs", "1", tmp=tmp_path)
+    assert "carewheel lint (all rules)" in report
+    assert "pages/s on one core" in report
+
+
+def test_campaign_benchmark_runs(tmp_path: Path) -> None:
+    report = bench("campaigns.py", "--campaigns", "5", "--runs", "1", tmp=tmp_path)
+    assert "5 campaigns x 2 variants" in report
+    assert "Ratio campaigns / plain pages" in report
