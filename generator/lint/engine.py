@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.batch import without_gc
 from generator.campaigns import CampaignSource
 from generator.content import Site
 from generator.lint import suppress
+from generator.lint.cache import LintCache, digest, fact_files
 from generator.lint.context import Context
 from generator.lint.document import LintDocument
 from generator.lint.rule import Diagnostic, Rule, Severity
@@ -52,6 +54,32 @@ def severity_for(rule: Rule, settings: LintSettings, default: Severity | None = 
 def selected_rules(settings: LintSettings) -> list[Rule]:
     """The rules this run uses."""
     return [rule for rule in all_rules() if is_selected(rule.code, settings)]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document to lint, before it is parsed: its path, kind and text (the cache key)."""
+
+    path: str
+    kind: str
+    key_text: str
+    page_src: str | None = None
+    campaign: CampaignSource | None = None
+
+    def parse(self, site: Site) -> LintDocument:
+        """The parsed document."""
+        if self.campaign is not None:
+            return campaign_document(site, self.campaign)
+        assert self.page_src is not None
+        return page_document(site, self.page_src)
+
+    def stub(self, site: Site) -> LintDocument:
+        """The document unparsed: what rules that read only the page and the site need."""
+        if self.campaign is not None:
+            return LintDocument(self.path, "", [], kind="campaign", page=self.campaign)
+        assert self.page_src is not None
+        page = site.pages[self.page_src]
+        return LintDocument(self.path, page.doc.body, [], meta=page.meta, kind="page", page=page)
 
 
 def page_document(site: Site, page_src: str) -> LintDocument:
@@ -103,17 +131,23 @@ def campaign_document(site: Site, source: CampaignSource) -> LintDocument:
     )
 
 
-def documents(site: Site, settings: LintSettings, paths: Sequence[str] = ()) -> list[LintDocument]:
-    """Every document a run lints: content pages, then campaign copy."""
-    docs = []
+def sources(site: Site, settings: LintSettings, paths: Sequence[str] = ()) -> list[Source]:
+    """Every document a run lints, unparsed: content pages, then campaign copy."""
+    out = []
     for src, page in site.pages.items():
         if isinstance(page.meta, LandingMeta) or _excluded(page.path, settings, paths):
             continue
-        docs.append(page_document(site, src))
+        out.append(Source(page.path, "page", page.doc.text, page_src=src))
     for source in site.campaigns.values():
         if not _excluded(source.path, settings, paths):
-            docs.append(campaign_document(site, source))
-    return docs
+            text = (site.project.root / source.path).read_text("utf-8", errors="replace")
+            out.append(Source(source.path, "campaign", text, campaign=source))
+    return out
+
+
+def documents(site: Site, settings: LintSettings, paths: Sequence[str] = ()) -> list[LintDocument]:
+    """Every document a run lints, parsed: content pages, then campaign copy."""
+    return [source.parse(site) for source in sources(site, settings, paths)]
 
 
 def _excluded(path: str, settings: LintSettings, paths: Sequence[str]) -> bool:
@@ -123,37 +157,86 @@ def _excluded(path: str, settings: LintSettings, paths: Sequence[str]) -> bool:
 
 
 def lint(
-    site: Site, settings: LintSettings, paths: Sequence[str] = (), *, today: dt.date | None = None
+    site: Site,
+    settings: LintSettings,
+    paths: Sequence[str] = (),
+    *,
+    today: dt.date | None = None,
+    cache: Path | None = None,
 ) -> list[Diagnostic]:
-    """Run the selected rules over the site (or the documents under ``paths``)."""
-    return lint_run(site, settings, paths, today=today)[0]
+    """Run the selected rules over the site (or the documents under ``paths``). With
+    ``cache`` (a file), findings of unchanged documents are reused (see ``cache.py``)."""
+    return lint_run(site, settings, paths, today=today, cache=cache)[0]
 
 
 def lint_run(
-    site: Site, settings: LintSettings, paths: Sequence[str] = (), *, today: dt.date | None = None
+    site: Site,
+    settings: LintSettings,
+    paths: Sequence[str] = (),
+    *,
+    today: dt.date | None = None,
+    cache: Path | None = None,
 ) -> tuple[list[Diagnostic], list[str]]:
     """``lint``, also returning the paths of the documents it read."""
     with without_gc():
-        return _lint_run(site, settings, paths, today)
+        return _lint_run(site, settings, paths, today or site.today, LintCache(cache))
+
+
+def _facts_key(site: Site, settings: LintSettings, today: dt.date, rules: list[Rule]) -> str:
+    """Everything besides a document's own text that cacheable rules read."""
+    from importlib.metadata import version
+
+    project = site.project
+    return digest(
+        version("carewheel"),
+        ",".join(rule.code for rule in rules),
+        settings.model_dump_json(),
+        today.isoformat(),
+        fact_files(project.root, [project.intake_dir, project.campaigns_dir]),
+    )
 
 
 def _lint_run(
-    site: Site, settings: LintSettings, paths: Sequence[str], today: dt.date | None
+    site: Site, settings: LintSettings, paths: Sequence[str], today: dt.date, cache: LintCache
 ) -> tuple[list[Diagnostic], list[str]]:
-    ctx = Context(site, settings, today or site.today)
-    ctx.documents = documents(site, settings, paths)
+    ctx = Context(site, settings, today)
     rules = selected_rules(settings)
+    local = [rule for rule in rules if rule.cacheable]
+    whole_site = [rule for rule in rules if not rule.cacheable]
+    facts = _facts_key(site, settings, today, local) if cache.path is not None else ""
     findings: list[Diagnostic] = []
-    for doc in ctx.documents:
-        for rule in rules:
-            if doc.kind in rule.kinds:
-                findings.extend(rule.check(doc, ctx))
-    wanted = {doc.path for doc in ctx.documents}
+    items = sources(site, settings, paths)
+    parsed: list[LintDocument | None] = []
+    for item in items:
+        key = digest(facts, item.path, item.key_text) if cache.path is not None else ""
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            findings.extend(cached)
+            parsed.append(None)
+            continue
+        doc = item.parse(site)
+        found = [f for rule in local if doc.kind in rule.kinds for f in rule.check(doc, ctx)]
+        if key:
+            cache.put(key, found)
+        findings.extend(found)
+        parsed.append(doc)
+    ctx.documents = [
+        doc if doc is not None else item.stub(site) for item, doc in zip(items, parsed, strict=True)
+    ]
+    for i, (item, doc) in enumerate(zip(items, ctx.documents, strict=True)):
+        for rule in whole_site:
+            if doc.kind not in rule.kinds:
+                continue
+            if parsed[i] is None and rule.needs_parse(doc):
+                parsed[i] = doc = ctx.documents[i] = item.parse(site)
+            findings.extend(rule.check(doc, ctx))
+    wanted = {item.path for item in items}
     for rule in rules:
         for finding in rule.check_site(ctx):
             if not paths or finding.path in wanted or any(finding.path.startswith(p) for p in paths):
                 findings.append(finding)
-    return finalize(findings, ctx, rules), [doc.path for doc in ctx.documents]
+    cache.save()
+    return finalize(findings, ctx, rules), [item.path for item in items]
 
 
 def finalize(findings: list[Diagnostic], ctx: Context, rules: list[Rule]) -> list[Diagnostic]:

@@ -82,6 +82,14 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     kinds: ClassVar[frozenset[str]] = frozenset({"page"})
     """Document kinds the rule reads: ``page`` (content) and/or ``campaign`` (landing copy)."""
+    cacheable: ClassVar[bool] = True
+    """The findings depend only on the document and the facts (intake, settings, today), so
+    they may be cached. Rules that read other pages set this to ``False``."""
+
+    def needs_parse(self, doc: LintDocument) -> bool:
+        """For a rule that is not cacheable: does checking this (unparsed) document need its
+        parsed text? (``False`` for rules that read only front matter and the site.)"""
+        return True
 
     @property
     def doc(self) -> str:
