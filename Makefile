@@ -60,7 +60,7 @@ bench-setup: $(VENV)/.installed-test node_modules/.installed
 	  mkdocs==1.6.1 mkdocs-material==9.8.2 click==8.5.1
 
 bench: bench-setup
-	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/builds.py
 	$(BIN)/python benchmarks/campaigns.py
 	$(BIN)/python benchmarks/lint.py
 

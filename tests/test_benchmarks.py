@@ -32,7 +32,7 @@ def bench(script: str, *args: str, tmp: Path) -> str:
 
 def test_build_benchmark_runs(tmp_path: Path) -> None:
     report = bench(
-        "build.py", "--sizes", "40", "--runs", "1", "--anchors", "mkdocs,markdownlint", tmp=tmp_path
+        "builds.py", "--sizes", "40", "--runs", "1", "--anchors", "mkdocs,markdownlint", tmp=tmp_path
     )
     assert "| carewheel build |" in report
     assert "| mkdocs 1.6.1, minimal theme, no plugins |" in report
@@ -49,3 +49,9 @@ def test_campaign_benchmark_runs(tmp_path: Path) -> None:
     report = bench("campaigns.py", "--campaigns", "5", "--runs", "1", tmp=tmp_path)
     assert "5 campaigns x 2 variants" in report
     assert "Ratio campaigns / plain pages" in report
+
+
+def test_serve_benchmark_runs(tmp_path: Path) -> None:
+    report = bench("serve.py", "--pages", "40", "--edits", "1", tmp=tmp_path)
+    assert "| carewheel serve |" in report
+    assert "| mkdocs serve, minimal theme |" in report

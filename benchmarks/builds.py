@@ -2,7 +2,7 @@
 Hugo on the same generated pages, and `carewheel lint` against markdownlint-cli2.
 
     make bench-setup                       # once: Debian's hugo, .venv-bench with Material
-    .venv/bin/python benchmarks/build.py [--sizes 1000 5000 16000] [--runs 3]
+    .venv/bin/python benchmarks/builds.py [--sizes 1000 5000 16000] [--runs 3]
 
 Every comparison runs side by side in one go: commands alternate (A, B, C, A, B, C ...) after
 a warm-up each, and medians are reported. Material with its default navigation grows as n²
@@ -109,7 +109,7 @@ def main() -> None:
             raise SystemExit(f"{tool} is missing: run `make bench-setup` first")
     lines = [f"\n## {dt.date.today()}: builds and lint at {', '.join(map(str, args.sizes))} pages\n"]
     lines.append(
-        f"Machine: {machine()}. Command: `.venv/bin/python benchmarks/build.py --sizes "
+        f"Machine: {machine()}. Command: `.venv/bin/python benchmarks/builds.py --sizes "
         f"{' '.join(map(str, args.sizes))} --runs {args.runs}`. Medians of {args.runs} alternating runs "
         "after a warm-up; Material: one run. Peak = largest resident set of the process. Ratios are "
         "carewheel / anchor (time and memory; lower is better).\n"
@@ -183,7 +183,7 @@ def main() -> None:
     print(report)
     if not args.output.exists():
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text("# Build benchmark\n\nAppended by `benchmarks/build.py`.\n", "utf-8")
+        args.output.write_text("# Build benchmark\n\nAppended by `benchmarks/builds.py`.\n", "utf-8")
     with args.output.open("a", encoding="utf-8") as handle:
         handle.write(report)
 
