@@ -59,6 +59,8 @@ class Page:
     meta: PageMeta
     url: str
     """Site-relative URL, MkDocs style: ``cardiology/chest-pain/``."""
+    stamp: tuple[int, int] = (0, 0)
+    """The file's modification time (ns) and size when it was read (to reuse it unchanged)."""
 
     @property
     def type(self) -> str:
@@ -401,15 +403,19 @@ def load_site(
     directory_urls: bool = True,
     today: dt.date | None = None,
     require_service_line_pages: bool = True,
+    previous: Site | None = None,
 ) -> Site:
     """Read and validate the whole project; raise ``SourceErrors`` listing every problem.
 
     Campaign landing pages are generated for ``today`` (default: ``campaigns.today()``).
     ``require_service_line_pages=False`` lets a service line lack its page (for
-    ``carewheel new service-line``, which writes it).
+    ``carewheel new service-line``, which writes it). With ``previous`` (the site of the last
+    build of ``serve``), Markdown files whose time and size did not change are not read again.
     """
     with without_gc():
-        return _load_site(project, include_drafts, directory_urls, today, require_service_line_pages)
+        return _load_site(
+            project, include_drafts, directory_urls, today, require_service_line_pages, previous
+        )
 
 
 def _load_site(
@@ -418,15 +424,24 @@ def _load_site(
     directory_urls: bool,
     today: dt.date | None,
     require_service_line_pages: bool,
+    previous: Site | None,
 ) -> Site:
     errors = ErrorCollector()
     unreadable_lines: set[str] = set()
     organization, org_located, lines = read_intake(project, errors, unreadable_lines)
     pages: dict[str, Page] = {}
     unreadable_pages: set[str] = set()
+    known = previous.pages if previous is not None else {}
     for path in markdown_files(project.docs_dir):
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        old = known.get(path.relative_to(project.docs_dir).as_posix())
+        if old is not None and old.stamp == stamp and not isinstance(old.meta, LandingMeta):
+            pages[old.src] = old
+            continue
         try:
             page = read_page(path, project, directory_urls=directory_urls)
+            page.stamp = stamp
         except (SourceError, SourceErrors) as exc:
             errors.add(exc)
             unreadable_pages.add(path.relative_to(project.docs_dir).as_posix())

@@ -61,6 +61,9 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         self.project: Project | None = None
         self.site: Site | None = None
         self.command: str = "build"
+        self.dirty = False
+        self.facts_stamp = ""
+        self.outline: dict[str, tuple[object, ...]] = {}
         self.final_site_dir: Path | None = None
         self.building_dir: Path | None = None
         self.warnings: CountHandler | None = None
@@ -84,8 +87,10 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return [], []
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        """Remember the command: ``serve`` shows drafts and builds in place."""
+        """Remember the command: ``serve`` shows drafts, builds in place and, with dirty
+        reloads, rebuilds only the pages a change touches."""
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Read and validate every source before anything is written."""
@@ -98,7 +103,10 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             if preloaded is not None and preloaded.project.config_file == self.project.config_file:
                 self.site = preloaded
             else:
-                self.site = load_site(self.project, include_drafts=serving, directory_urls=directory_urls)
+                previous = self.site if serving else None
+                self.site = load_site(
+                    self.project, include_drafts=serving, directory_urls=directory_urls, previous=previous
+                )
         except SourceErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -155,7 +163,35 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
                 )
                 generated.generated_by = "carewheel"
                 files.append(generated)
+        if self.command == "serve" and self.dirty:
+            self._invalidate(files)
         return files
+
+    def _invalidate(self, files: Files) -> None:
+        """Dirty reloads rebuild only pages whose source changed. Pages also show facts from
+        intake, campaigns and the theme, and their neighbours' titles (cluster navigation,
+        breadcrumbs): remove the output of every page such a change touches, so MkDocs
+        rebuilds it too."""
+        assert self.site is not None
+        assert self.project is not None
+        project = self.project
+        stamp = _stamp(
+            [project.config_file, project.intake_dir, project.campaigns_dir, project.root / "themes"]
+        )
+        outline = {src: _outline(page) for src, page in self.site.pages.items()}
+        stale: set[str] = set()
+        if stamp != self.facts_stamp:
+            stale = set(outline)
+        else:
+            for src, shape in outline.items():
+                if self.outline.get(src) != shape:
+                    stale |= _neighbours(self.site, src)
+            for src in set(self.outline) - set(outline):  # a deleted page: its neighbours' lists changed
+                stale |= _neighbours(self.site, src)
+        self.facts_stamp, self.outline = stamp, outline
+        for file in files.documentation_pages():
+            if file.src_uri in stale:
+                Path(file.abs_dest_path).unlink(missing_ok=True)
 
     def on_page_read_source(self, /, *, page: MkDocsPage, config: MkDocsConfig) -> str | None:
         """The body we already read and validated: each source file is read once."""
@@ -267,6 +303,47 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             logging.getLogger("mkdocs").removeHandler(self.warnings)
 
 
+def _stamp(paths: list[Path]) -> str:
+    """Times and sizes of every file under ``paths``: changes when any of them changes."""
+    parts = []
+    for path in paths:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                stat = file.stat()
+                parts.append(f"{file}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "\n".join(parts)
+
+
+def _outline(page: Any) -> tuple[object, ...]:
+    """What other pages show of a page: its title, place and order."""
+    meta = page.meta
+    return (
+        page.title,
+        meta.type,
+        getattr(meta, "service_line", None),
+        getattr(meta, "cluster", None) or getattr(meta, "id", None),
+        meta.order,
+        meta.draft,
+        meta.description,
+    )
+
+
+def _neighbours(site: Site, src: str) -> set[str]:
+    """A page and every page that lists it: its cluster, its service line's page, the home page."""
+    out = {src, "index.md"}
+    page = site.pages.get(src)
+    if page is None:
+        return out
+    line = site.service_line_of(page)
+    if line is not None and line.page is not None:
+        out.add(line.page.src)
+    cluster = site.cluster_of(page)
+    if cluster is not None:
+        out.add(cluster.hub.src)
+        out.update(q.src for q in cluster.questions)
+    return out
+
+
 # --- Entry points for the CLI -----------------------------------------------------------------
 
 
@@ -304,7 +381,7 @@ def serve(config_file: Path, *, dev_addr: str | None = None, open_browser: bool 
     """``mkdocs serve`` with live reload, for the CLI."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    kwargs: dict[str, Any] = {"livereload": True, "open_in_browser": open_browser}
+    kwargs: dict[str, Any] = {"livereload": True, "open_in_browser": open_browser, "build_type": "dirty"}
     if dev_addr:
         kwargs["dev_addr"] = dev_addr
     try:

@@ -100,3 +100,34 @@ def test_serve_shows_question_pages_with_their_next_step(server: str, project: P
     assert missing.value.code == 404
     missing.value.close()
     assert not (project / "site").exists()  # serve writes nothing to site/
+
+
+def wait_for(url: str, text: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        page = fetch(url)
+        if text in page:
+            return page
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url} never showed {text!r}")
+        time.sleep(0.2)
+
+
+def test_serve_reloads_what_a_change_touches(server: str, project: Path) -> None:
+    """Reloads rebuild only touched pages, yet intake facts and a neighbour's title reach
+    every page that shows them."""
+    angina = server + "cardiology/chest-pain/what-is-angina/"
+    emergency = server + "cardiology/chest-pain/when-is-chest-pain-an-emergency/"
+    assert "5 to 10 business days" in fetch(angina)
+    intake = project / "intake/cardiology.yml"
+    time.sleep(1.1)
+    intake.write_text(intake.read_text("utf-8").replace("{min: 5, max: 10,", "{min: 6, max: 11,"), "utf-8")
+    wait_for(angina, "6 to 11 business days")
+    wait_for(emergency, "6 to 11 business days")
+    page = project / "content/cardiology/chest-pain/what-is-angina.md"
+    time.sleep(1.1)
+    page.write_text(
+        page.read_text("utf-8").replace("question: What is angina?", "question: What is angina, exactly?"),
+        "utf-8",
+    )
+    wait_for(emergency, "What is angina, exactly?")  # the sibling's cluster list
