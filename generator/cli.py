@@ -93,11 +93,14 @@ def _check(config_file: Path | None) -> None:
     drafts = sum(1 for p in content if p.meta.draft)
     landing = len(site.pages) - len(content)
     elapsed = time.perf_counter() - started
+    for warning in site.warnings:
+        click.echo(f"{warning} [warning]", err=True)
     click.echo(
         f"OK: {len(content)} pages ({questions} questions, {drafts} drafts), "
         f"{len(site.clusters)} clusters, {len(site.service_lines)} service lines, "
         f"{len(site.campaigns)} campaigns ({landing} landing URLs today) "
-        f"checked in {elapsed:.2f} s. No errors."
+        f"checked in {elapsed:.2f} s. No errors"
+        + (f", {len(site.warnings)} warnings (above)." if site.warnings else ".")
     )
 
 

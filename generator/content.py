@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import campaigns as cmp
+from generator.adopt import adopt
 from generator.batch import without_gc
 from generator.errors import ErrorCollector, SourceError, SourceErrors
 from generator.intake import RedFlagMatcher, TriageBlock, pathway_phone, triage_block
@@ -30,6 +31,7 @@ from generator.schemas import (
     Organization,
     PageMeta,
     Pathway,
+    PlainPage,
     QuestionPage,
     RedFlagRoute,
     ServiceLinePage,
@@ -61,6 +63,8 @@ class Page:
     """Site-relative URL, MkDocs style: ``cardiology/chest-pain/``."""
     stamp: tuple[int, int] = (0, 0)
     """The file's modification time (ns) and size when it was read (to reuse it unchanged)."""
+    warnings: list[SourceError] = field(default_factory=list)
+    """What could not be mapped from adopted front matter (``adopt.py``)."""
 
     @property
     def type(self) -> str:
@@ -173,6 +177,8 @@ class Site:
     today: dt.date = field(default_factory=cmp.today)
     claims: ClaimsRegistry = field(default_factory=ClaimsRegistry)
     """Substantiated claims (``intake/claims.yml``)."""
+    warnings: list[SourceError] = field(default_factory=list)
+    """Problems that do not stop a build: adopted front matter, a site without intake scripts."""
 
     def campaign_status(self, slug: str) -> cmp.Status:
         """Scheduled, live or expired, on the site's ``today``."""
@@ -296,6 +302,11 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
     shown = project.display(path)
     doc = read_document(path, shown)
     data = doc.front_matter.data
+    src = path.relative_to(project.docs_dir).as_posix()
+    if "type" not in data:  # adopted content (Jekyll, Hugo): a plain page, with warnings
+        mapped, warnings = adopt(doc)
+        plain = validate(PlainPage, doc.front_matter, data=mapped)
+        return Page(src, shown, doc, plain, url_for(src, directory_urls=directory_urls), warnings=warnings)
     errors = []
     for key, reason in RESERVED_KEYS.items():
         if key in data:
@@ -328,7 +339,6 @@ def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> P
         )
     if errors:
         raise SourceErrors(errors)
-    src = path.relative_to(project.docs_dir).as_posix()
     return Page(src, shown, doc, meta, url_for(src, directory_urls=directory_urls))
 
 
@@ -387,12 +397,6 @@ def read_intake(
                         )
                     )
         lines[intake.service_line] = ServiceLine(intake, shown, located)
-    if not lines and not errors.errors:
-        errors.add(
-            SourceError(
-                project.display(project.intake_dir), "no intake scripts found; add intake/<service-line>.yml"
-            )
-        )
     return organization, org_located, lines
 
 
@@ -451,6 +455,14 @@ def _load_site(
         errors.raise_if_any()
         raise AssertionError("unreachable")  # pragma: no cover
     site = Site(project, organization, org_located, lines, pages, {}, include_drafts)
+    site.warnings = [w for page in pages.values() for w in page.warnings]
+    if not lines:
+        site.warnings.append(
+            SourceError(
+                project.display(project.intake_dir),
+                "no intake scripts: pages have no service lines or next steps; add intake/<service-line>.yml",
+            )
+        )
     if today is not None:
         site.today = today
     broken = _link(site, errors, unreadable_lines, bool(unreadable_pages), require_service_line_pages)

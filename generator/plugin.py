@@ -114,6 +114,8 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         except CarewheelError as exc:
             raise PluginError(str(exc)) from None
         self.has_h1.clear()
+        for warning in self.site.warnings:
+            log.warning(str(warning))
         if self.project.settings.lint.in_build:
             self._lint()
         if not serving:
