@@ -40,6 +40,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.campaigns import write_manifest
 from generator.content import Site, load_site
 from generator.errors import CarewheelError, SourceError, SourceErrors
+from generator.images import add_sizes
 from generator.project import Project, load_project
 from generator.schemas import LandingMeta
 from generator.theme import page_view, register
@@ -220,10 +221,16 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def on_page_content(
         self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Note pages whose body brings its own H1 (the theme then prints none)."""
+        """Images get their sizes; pages whose body brings its own H1 are noted (the theme
+        then prints none)."""
         if html.lstrip().startswith("<h1"):
             self.has_h1.add(page.file.src_uri)
-        return html
+
+        def find(url: str) -> Path | None:
+            file = files.get_file_from_path(url)
+            return Path(file.abs_src_path) if file is not None and file.abs_src_path else None
+
+        return add_sizes(html, page.url, find)
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
