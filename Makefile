@@ -1,7 +1,7 @@
 # carewheel: the two commands of the README.
 #   make site   set up, then build the demo site into site/
-#   make test   set up everything the tests need (Python packages, Debian's chromium,
-#               npm's axe-core), then run ruff, mypy and the whole test suite
+#   make test   set up everything the tests need (Python packages, Debian's chromium and
+#               Java, npm's axe-core and vnu-jar), then run ruff, mypy and the whole test suite
 # Everything comes from PyPI, Debian's packages or the npm registry.
 
 PYTHON ?= python3
@@ -10,12 +10,12 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: site test serve check lint chromium clean bench bench-setup
+.PHONY: site test serve check lint chromium java clean bench bench-setup
 
 site: $(VENV)/.installed
 	$(BIN)/carewheel build --strict
 
-test: $(VENV)/.installed-test node_modules/.installed chromium lint
+test: $(VENV)/.installed-test node_modules/.installed chromium java lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -49,6 +49,15 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing" >&2; exit 1; }
+
+# Java for the Nu HTML checker (npm's vnu-jar is a .jar; its postinstall finds this Java and
+# downloads nothing).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's default-jre-headless for the Nu HTML checker"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { echo "java is still missing" >&2; exit 1; }
 
 # Benchmarks (not tests): Debian's hugo and a separate venv with Material for MkDocs, so the
 # anchors never touch the test environment. Results go to benchmarks/results/.
