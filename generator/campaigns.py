@@ -226,6 +226,15 @@ def tagged_url(site_url: str, spec: LandingSpec, channel: Channel) -> str:
     return base + "?" + urlencode(utm_parameters(spec.source, spec.variant, channel))
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows exactly that text: HTML and Markdown characters escaped."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
 def relative_link(from_src: str, to_src: str) -> str:
     """A Markdown link target from one docs file to another (MkDocs resolves ``.md`` links)."""
     return posixpath.relpath(to_src, posixpath.dirname(from_src))
@@ -242,14 +251,16 @@ def landing_markdown(spec: LandingSpec, faq: list[tuple[str, str]]) -> str:
     parts = [body]
     if faq:
         parts.append("## Questions patients ask")
-        parts.append("\n".join(f"- [{q}]({relative_link(spec.src, src)})" for q, src in faq))
+        parts.append("\n".join(f"- [{markdown_text(q)}]({relative_link(spec.src, src)})" for q, src in faq))
     return "\n\n".join(parts) + "\n"
 
 
 def redirect_markdown(spec: LandingSpec, target_title: str, target_src: str) -> str:
     """Body of an expired campaign's page: where to go instead (the template also redirects)."""
     link = relative_link(spec.src, target_src)
-    return f"This offer has ended. You can find what you need here: [{target_title}]({link}).\n"
+    return (
+        f"This offer has ended. You can find what you need here: [{markdown_text(target_title)}]({link}).\n"
+    )
 
 
 def faq_pairs(source: CampaignSource, questions: dict[str, QuestionPage]) -> list[tuple[str, str]]:
@@ -337,31 +348,46 @@ def qr_svg(url: str, title: str) -> bytes:
 
 
 def write_manifest(rows: list[ManifestRow], out_dir: Path) -> list[Path]:
-    """Write ``manifest.csv``, ``manifest.json`` and ``qr/*.svg`` into ``out_dir`` atomically:
-    everything goes to a temporary folder that then replaces ``out_dir``."""
-    tmp = out_dir.with_name(f".{out_dir.name}.writing-{os.getpid()}")
-    if tmp.exists():
-        _remove_tree(tmp)
+    """Write ``manifest.csv``, ``manifest.json`` and ``qr/*.svg`` into ``out_dir``.
+
+    Only those three are replaced, each in one step (written beside, then renamed), so a
+    reader never sees half a manifest and nothing else in ``out_dir`` is touched. A ``qr/``
+    folder holding anything but SVG files is refused, never deleted.
+    """
+    from generator.errors import UsageError
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    old_qr = out_dir / "qr"
+    if old_qr.exists() and any(p.suffix != ".svg" for p in old_qr.rglob("*") if p.is_file()):
+        raise UsageError(
+            f"{old_qr} holds files other than QR codes; move them, or choose another manifest_dir"
+        )
+    tmp = out_dir / f".manifest-writing-{os.getpid()}"
+    _remove_tree(tmp)
     (tmp / "qr").mkdir(parents=True)
-    records = [row.values for row in rows]
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-    (tmp / "manifest.csv").write_text(text.getvalue(), "utf-8")
-    (tmp / "manifest.json").write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    for row in rows:
-        if row.qr_url:
-            title = f"QR code for campaign {row.values['tracking_id']}, variant {row.values['variant']}"
-            (tmp / row.values["qr_file"]).write_bytes(qr_svg(row.qr_url, title))
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    if out_dir.exists():
-        out_dir.rename(old)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp.rename(out_dir)
-    if old.exists():
-        _remove_tree(old)
-    return sorted(p for p in out_dir.rglob("*") if p.is_file())
+    try:
+        records = [row.values for row in rows]
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        (tmp / "manifest.csv").write_text(text.getvalue(), "utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        for row in rows:
+            if row.qr_url:
+                title = f"QR code for campaign {row.values['tracking_id']}, variant {row.values['variant']}"
+                (tmp / row.values["qr_file"]).write_bytes(qr_svg(row.qr_url, title))
+        for name in ("manifest.csv", "manifest.json"):
+            (tmp / name).replace(out_dir / name)
+        stale = out_dir / f".qr-old-{os.getpid()}"
+        if old_qr.exists():
+            old_qr.rename(stale)
+        (tmp / "qr").rename(old_qr)
+        _remove_tree(stale)
+    finally:
+        _remove_tree(tmp)
+    written = [out_dir / "manifest.csv", out_dir / "manifest.json"]
+    return written + sorted(p for p in old_qr.rglob("*.svg"))
 
 
 def _remove_tree(path: Path) -> None:

@@ -19,7 +19,7 @@ import click
 
 from generator import campaigns, scaffold, schemas
 from generator.content import Site, load_site
-from generator.errors import CarewheelError, SourceErrors, UsageError
+from generator.errors import CarewheelError, SourceError, SourceErrors, UsageError
 from generator.project import Project, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,10 +39,11 @@ def reports_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except SourceErrors as exc:
-            for error in exc.errors:
+        except (SourceErrors, SourceError) as exc:
+            errors = exc if isinstance(exc, SourceErrors) else SourceErrors([exc])
+            for error in errors.errors:
                 click.echo(f"{error}", err=True)
-            click.secho(f"Found {exc}. Nothing was written.", fg="red", err=True)
+            click.secho(f"Found {errors}. Nothing was written.", fg="red", err=True)
             sys.exit(1)
         except CarewheelError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)

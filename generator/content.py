@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from generator import campaigns as cmp
 from generator.adopt import adopt
@@ -275,7 +276,7 @@ class Site:
 
 def url_for(src: str, *, directory_urls: bool = True) -> str:
     """MkDocs' URL for a Markdown file: ``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``."""
-    path = Path(src)
+    path = Path(quote(src))
     stem = path.stem
     parent = path.parent.as_posix()
     parent = "" if parent == "." else parent + "/"
@@ -367,7 +368,7 @@ def read_intake(
     for path in sorted(project.intake_dir.glob("*.y*ml")):
         if path.name == ORGANIZATION_FILE or path.suffix not in (".yml", ".yaml"):
             continue
-        if path.resolve() == (project.root / project.settings.claims_file).resolve():
+        if path.resolve() == project.claims_file:
             continue  # the claims registry (intake/claims.yml by default) is not an intake script
         shown = project.display(path)
         try:
@@ -469,7 +470,7 @@ def _load_site(
     campaigns, ledger, _ = cmp.read_campaigns(project.campaigns_dir, project.display, errors)
     site.campaigns = campaigns
     _link_campaigns(site, errors, unreadable_lines | unreadable_pages | broken, ledger)
-    claims_path = project.root / project.settings.claims_file
+    claims_path = project.claims_file
     if claims_path.is_file():
         try:
             site.claims = validate(ClaimsRegistry, read_yaml(claims_path, project.display(claims_path)))

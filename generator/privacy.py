@@ -21,6 +21,8 @@ def sensitive_terms() -> frozenset[str]:
 def condition_words(text: str) -> list[str]:
     """The sensitive terms in ``text`` (a slug, a path, a UTM value), in order of appearance."""
     terms = sensitive_terms()
-    found = [w for w in words(text.replace("-", " ").replace("_", " ").replace(".", " ")) if w in terms]
-    compound = [t for t in terms if "-" in t and t in text]
+    tokens = words(text.replace("-", " ").replace("_", " ").replace(".", " "))
+    found = [w for w in tokens if w in terms]
+    joined = " " + " ".join(tokens) + " "
+    compound = [t for t in terms if "-" in t and f" {t.replace('-', ' ')} " in joined]
     return list(dict.fromkeys(found + compound))

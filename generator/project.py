@@ -28,6 +28,7 @@ class Project:
     intake_dir: Path
     campaigns_dir: Path
     manifest_dir: Path
+    claims_file: Path
     site_url: str
     site_name: str
     settings: PluginSettings
@@ -38,6 +39,14 @@ class Project:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def project_relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when inside it, for messages."""
+    try:
+        return path.relative_to(root).as_posix() + "/"
+    except ValueError:
+        return str(path)
 
 
 def find_config(start: Path | None = None) -> Path:
@@ -106,28 +115,72 @@ def load_project(config_file: Path | None = None) -> Project:
         )
     settings = validate_settings(*found[:1], located, found[1])
 
-    def folder(value: Any, default: str) -> Path:
-        return (root / (value if isinstance(value, str) and value else default)).resolve()
+    def where(loc: tuple[str | int, ...]) -> tuple[int, int]:
+        return located.position(loc, key=True)
 
-    docs_dir = folder(located.get(("docs_dir",)), "docs")
-    site_dir = folder(located.get(("site_dir",)), "site")
-    intake_dir = folder(settings.intake_dir, "intake")
-    campaigns_dir = folder(settings.campaigns_dir, "campaigns")
-    manifest_dir = folder(settings.manifest_dir, "build/campaigns")
-    for inside in (site_dir, docs_dir):
-        if manifest_dir == inside or inside in manifest_dir.parents:
-            line, col = located.position(found[1])
+    def folder(name: str, value: Any, default: str, loc: tuple[str | int, ...]) -> Path:
+        """A folder of the project: it must stay inside the project folder."""
+        resolved = (root / (value if isinstance(value, str) and value else default)).resolve()
+        if resolved == root or root not in resolved.parents:
+            line, col = where(loc)
             raise SourceError(
                 shown,
-                f"manifest_dir must be outside {inside.name}/: the manifest is internal, never published",
+                f"{resolved} is not inside the project folder {root}; carewheel reads and writes "
+                "only inside it",
                 line=line,
                 col=col,
-                field="manifest_dir",
+                field=name,
             )
-    for name, where in (("docs_dir", docs_dir), ("intake_dir", intake_dir)):
-        if not where.is_dir():
-            line, col = located.position(("docs_dir",) if name == "docs_dir" else found[1])
-            raise SourceError(shown, f"folder {where} does not exist", line=line, col=col, field=name)
+        return resolved
+
+    plugin = found[1]
+    docs_dir = folder("docs_dir", located.get(("docs_dir",)), "docs", ("docs_dir",))
+    site_dir = folder("site_dir", located.get(("site_dir",)), "site", ("site_dir",))
+    intake_dir = folder("intake_dir", settings.intake_dir, "intake", (*plugin, "intake_dir"))
+    campaigns_dir = folder("campaigns_dir", settings.campaigns_dir, "campaigns", (*plugin, "campaigns_dir"))
+    manifest_dir = folder("manifest_dir", settings.manifest_dir, "build/campaigns", (*plugin, "manifest_dir"))
+    claims_file = (
+        folder("claims_file", settings.claims_file, "", (*plugin, "claims_file"))
+        if settings.claims_file
+        else intake_dir / "claims.yml"
+    )
+    custom = located.get(("theme", "custom_dir"))
+    sources = {"docs_dir": docs_dir, "intake_dir": intake_dir, "campaigns_dir": campaigns_dir}
+    if isinstance(custom, str) and custom:
+        sources["theme custom_dir"] = (root / custom).resolve()
+    outputs = {
+        "site_dir": (site_dir, ("site_dir",)),
+        "manifest_dir": (manifest_dir, (*plugin, "manifest_dir")),
+    }
+    for name, (target, loc) in outputs.items():
+        for source_name, source in sources.items():
+            if target == source or source in target.parents or target in source.parents:
+                line, col = where(loc)
+                raise SourceError(
+                    shown,
+                    f"{name} ({project_relative(target, root)}) overlaps {source_name} "
+                    f"({project_relative(source, root)}); a build replaces {name} as a whole, so it "
+                    "must be a folder of its own",
+                    line=line,
+                    col=col,
+                    field=name,
+                )
+    if manifest_dir == site_dir or site_dir in manifest_dir.parents or manifest_dir in site_dir.parents:
+        line, col = where((*plugin, "manifest_dir"))
+        raise SourceError(
+            shown,
+            "manifest_dir must be outside site_dir: the manifest is internal, never published",
+            line=line,
+            col=col,
+            field="manifest_dir",
+        )
+    for name, folder_path, loc in (
+        ("docs_dir", docs_dir, ("docs_dir",)),
+        ("intake_dir", intake_dir, (*plugin, "intake_dir")),
+    ):
+        if not folder_path.is_dir():
+            line, col = where(loc)
+            raise SourceError(shown, f"folder {folder_path} does not exist", line=line, col=col, field=name)
     site_url = located.get(("site_url",))
     site_name = located.get(("site_name",))
     return Project(
@@ -138,6 +191,7 @@ def load_project(config_file: Path | None = None) -> Project:
         intake_dir=intake_dir,
         campaigns_dir=campaigns_dir,
         manifest_dir=manifest_dir,
+        claims_file=claims_file,
         site_url=site_url if isinstance(site_url, str) else "",
         site_name=site_name if isinstance(site_name, str) else "",
         settings=settings,

@@ -27,16 +27,19 @@ def slugify(text: str, *, sensitive: bool = False) -> str:
     parts = words(text.replace("'", "").replace("\u2019", ""))
     if sensitive:
         banned = sensitive_terms()
-        kept: list[str] = []
-        i = 0
-        while i < len(parts):
-            if i + 1 < len(parts) and f"{parts[i]}-{parts[i + 1]}" in banned:
-                i += 2
-                continue
-            if parts[i] not in banned:
-                kept.append(parts[i])
-            i += 1
-        parts = kept
+        while True:  # again and again: dropping a word can join two into a banned compound
+            kept: list[str] = []
+            i = 0
+            while i < len(parts):
+                if i + 1 < len(parts) and f"{parts[i]}-{parts[i + 1]}" in banned:
+                    i += 2
+                    continue
+                if parts[i] not in banned:
+                    kept.append(parts[i])
+                i += 1
+            if kept == parts:
+                break
+            parts = kept
     slug = "-".join(parts[:MAX_SLUG_WORDS])
     return re.sub(r"-+", "-", slug).strip("-")
 
@@ -122,6 +125,8 @@ def new_question(site: Site, question: str, cluster_id: str, next_step: str | No
         raise UsageError(f"unknown next step {step!r}; choose one of: {', '.join(line.routes())}")
     name = slug or slugify(question, sensitive=line.intake.sensitive)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        if slug:
+            raise UsageError(f"--slug {slug!r} must be lowercase words joined by hyphens (no / or ..)")
         raise UsageError(f"cannot make a file name from {question!r}; pass --slug")
     if line.intake.sensitive and condition_words(name):
         raise UsageError(

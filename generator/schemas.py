@@ -501,8 +501,9 @@ class PluginSettings(Strict):
     manifest_dir: Text = "build/campaigns"
     """Where the tracking manifest and QR codes go, relative to ``mkdocs.yml``; never
     inside the site folder (it is not published)."""
-    claims_file: Text = "intake/claims.yml"
-    """The claims registry, relative to ``mkdocs.yml`` (optional file)."""
+    claims_file: Text | None = None
+    """The claims registry, relative to ``mkdocs.yml`` (optional file; default: ``claims.yml``
+    in the intake folder)."""
     lint: LintSettings = LintSettings()
     """The messaging linter's options."""
 
@@ -510,6 +511,7 @@ class PluginSettings(Strict):
 # --- Campaigns --------------------------------------------------------------------------------
 
 TRACKING_ID_PATTERN = r"^cmp-[0-9]{4,6}$"
+VARIANT_ID_PATTERN = r"^[a-z0-9]{1,12}$"
 UTM_VALUE_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 UtmValue = Annotated[str, StringConstraints(pattern=UTM_VALUE_PATTERN, max_length=100)]
 """A UTM value: lowercase letters and digits joined by ``.``, ``_`` or ``-`` (at most 100)."""
@@ -518,6 +520,7 @@ PATTERN_HELP = {
     SLUG_PATTERN: "lowercase words joined by hyphens, like new-patient-consult",
     UTM_VALUE_PATTERN: "lowercase letters and digits joined by . _ or -, like google or spring-2027",
     TRACKING_ID_PATTERN: "cmp- and 4 to 6 digits, like cmp-0042",
+    VARIANT_ID_PATTERN: "1 to 12 lowercase letters or digits, like a, b or short",
 }
 """Plain-words descriptions of the patterns above, for error messages."""
 
@@ -541,7 +544,7 @@ MEDIUMS: dict[str, str] = {
 """``utm_medium`` values carewheel accepts, with the GA4 default channel group each lands in."""
 
 
-VariantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,12}$")]
+VariantId = Annotated[str, StringConstraints(pattern=VARIANT_ID_PATTERN)]
 """A variant id: ``a``, ``b``, ``short`` (lowercase letters and digits)."""
 
 

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import SourceError, SourceErrors
 
+_INVISIBLE_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+
 MAX_SOURCE_BYTES = 2_000_000
 """Source files above this size are refused: nobody writes a 2 MB page or intake script."""
 
@@ -180,7 +182,10 @@ def read_text(path: Path, display: str | None = None) -> str:
             line=line,
             col=col,
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # YAML parsers count U+0085, U+2028 and U+2029 as line breaks; nothing else here does.
+    # They are invisible: read them as spaces, so every line number agrees.
+    return text.translate(_INVISIBLE_BREAKS) if any(c in text for c in "\x85\u2028\u2029") else text
 
 
 def parse_yaml(text: str, path: str, *, line_offset: int = 0, lenient_tags: bool = False) -> Located:
@@ -254,9 +259,9 @@ class _Builder:
                 self.active.discard(id(node))
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise self.fail(node, loc, f"invalid value: {problem}") from None
+        except Exception as exc:  # a constructor fails on what its tag cannot hold (!!bool maybe)
+            problem = getattr(exc, "problem", None) or str(exc) or type(exc).__name__
+            raise self.fail(node, loc, f"invalid value for its tag {node.tag!r}: {problem}") from None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")

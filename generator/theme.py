@@ -99,7 +99,10 @@ class PageView:
 
     def json_ld(self) -> str:
         """JSON-LD for the page (``MedicalWebPage``) and the organization (``MedicalClinic``)."""
-        return json.dumps(structured_data(self), ensure_ascii=False, sort_keys=True, indent=1)
+        text = json.dumps(structured_data(self), ensure_ascii=False, sort_keys=True, indent=1)
+        # Inside <script>, "</script>" or "<!--" in a value would end or change the element:
+        # JSON allows these escapes, so the data reads the same.
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def page_view(site: Site, page: Page) -> PageView:

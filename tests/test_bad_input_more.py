@@ -218,7 +218,7 @@ MORE_CASES = [
         "mkdocs.yml",
         replace("intake_dir: intake", "manifest_dir: site/tracking\n      intake_dir: intake"),
         "manifest_dir:",
-        "manifest_dir must be outside site/",
+        "manifest_dir must be outside site_dir",
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from generator.intake import RedFlagMatcher, tel_uri
 from generator.scaffold import slugify
 from generator.schemas import Intake, Organization
 from generator.sources import parse_yaml, read_text, validate
+from tests.conftest import run
 
 
 def test_new_service_line_works_when_the_page_is_missing(project: Path) -> None:
@@ -147,3 +149,163 @@ def test_scaffolded_titles_read_back_as_strings(project: Path) -> None:
 
 def test_phone_extension_is_kept() -> None:
     assert tel_uri("(555) 010-2200 ext. 12") == "tel:+15550102200;ext=12"
+
+
+# --- found by the reliability review (docs/security.md) ----------------------------------------
+
+
+def _settings_line(project: Path, extra: str) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "      campaigns_dir: campaigns\n", f"      campaigns_dir: campaigns\n{extra}"
+        ),
+        "utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("      manifest_dir: .\n", "is not inside the project folder"),
+        ("      manifest_dir: intake\n", "manifest_dir (intake/) overlaps intake_dir"),
+        ("      intake_dir: ../elsewhere\n", "is not inside the project folder"),
+    ],
+)
+def test_output_and_source_folders_are_guarded(project: Path, extra: str, message: str) -> None:
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    if "intake_dir" in extra:
+        _settings_line(project, "")
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text("utf-8").replace("      intake_dir: intake\n", extra), "utf-8")
+    else:
+        _settings_line(project, extra)
+    result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert re.match(r"^mkdocs\.yml:\d+:\d+: \w+: ", result.output), result.output
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+
+
+def test_site_dir_may_not_be_a_source_folder(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("site_dir: site", "site_dir: campaigns"), "utf-8")
+    result = CliRunner().invoke(main, ["build", "-f", str(config)])
+    assert result.exit_code == 1
+    assert "site_dir (campaigns/) overlaps campaigns_dir" in result.output
+    assert (project / "campaigns/chest-pain-search.yml").is_file()
+
+
+def test_manifest_writes_only_its_own_files(project: Path, tmp_path: Path) -> None:
+    keep = tmp_path / "out" / "notes.txt"
+    keep.parent.mkdir()
+    keep.write_text("mine", "utf-8")
+    result = CliRunner().invoke(
+        main, ["campaign", "manifest", "-o", str(keep.parent), "-f", str(project / "mkdocs.yml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert keep.read_text("utf-8") == "mine"
+    assert (keep.parent / "manifest.csv").is_file()
+
+
+def test_json_ld_cannot_be_closed_by_content(project: Path) -> None:
+    page = project / "content/cardiology/chest-pain/what-is-angina.md"
+    page.write_text(
+        page.read_text("utf-8").replace(
+            "question: What is angina?", 'question: "What is angina?</script><script>alert(1)</script>"'
+        ),
+        "utf-8",
+    )
+    result = run(["carewheel", "build"], project)
+    assert result.code == 0, result.output
+    html = (project / "site/cardiology/chest-pain/what-is-angina/index.html").read_text("utf-8")
+    head = html.split("</head>")[0]
+    assert head.count("<script") == head.count("</script>") == 1
+    assert "\\u003c/script\\u003e" in head
+
+
+def test_faq_titles_are_text_on_landing_pages(project: Path) -> None:
+    page = project / "content/cardiology/chest-pain/what-is-angina.md"
+    page.write_text(
+        page.read_text("utf-8").replace(
+            "question: What is angina?", 'question: "Angina *really* \\"><img src=x onerror=alert(1)>"'
+        ),
+        "utf-8",
+    )
+    result = run(["carewheel", "build"], project)
+    assert result.code == 0, result.output
+    html = (project / "site/lp/heart-check/a/index.html").read_text("utf-8")
+    assert "<img" not in html
+    assert 'Angina *really* "&gt;&lt;img src=x onerror=alert(1)&gt;' in html
+
+
+@pytest.mark.parametrize("text", ["on: !!timestamp yesterday", "x: !!bool maybe", "x: !!int ten"])
+def test_tagged_values_give_an_error_not_a_crash(text: str) -> None:
+    with pytest.raises(SourceError, match="invalid value for its tag"):
+        parse_yaml(text + "\n", "x.yml")
+
+
+def test_unicode_line_separators_do_not_shift_lines(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_text("a: 'one\u2028two'\nb: plain\u2029text\nc: [\n", "utf-8")
+    with pytest.raises(SourceError) as info:
+        parse_yaml(read_text(path, "x.yml"), "x.yml")
+    assert info.value.line == 4
+
+
+def test_slugify_never_joins_a_banned_compound() -> None:
+    slug = slugify("eating anxiety disorder", sensitive=True)
+    assert slug == ""
+    assert slugify("Tips for eating well and anxiety", sensitive=True) == slugify(
+        slugify("Tips for eating well and anxiety", sensitive=True), sensitive=True
+    )
+
+
+def test_compound_terms_match_whole_words_only() -> None:
+    from generator.privacy import condition_words
+
+    assert condition_words("treating-disorders-of-sleep") == []
+    assert condition_words("help-with-eating-disorder") == ["eating-disorder"]
+
+
+def test_urls_are_percent_encoded() -> None:
+    from generator.content import url_for
+
+    assert url_for("cardiology/angina #2.md") == "cardiology/angina%20%232/"
+
+
+def test_claims_file_follows_the_intake_folder(project: Path) -> None:
+    (project / "intake").rename(project / "facts")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("intake_dir: intake", "intake_dir: facts"), "utf-8")
+    result = CliRunner().invoke(main, ["check", "-f", str(config)])
+    assert result.exit_code == 0, result.output
+
+
+def test_bad_slug_is_named_in_the_message(project: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "question",
+            "Is this safe?",
+            "-c",
+            "chest-pain",
+            "--slug",
+            "../../etc/x",
+            "-f",
+            str(project / "mkdocs.yml"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "--slug '../../etc/x' must be lowercase words joined by hyphens" in result.output
+
+
+def test_variant_id_errors_say_what_is_expected(project: Path) -> None:
+    campaign = project / "campaigns/chest-pain-search.yml"
+    campaign.write_text(
+        campaign.read_text("utf-8").replace("  a: {weight: 50}", "  A1: {weight: 50}"), "utf-8"
+    )
+    result = CliRunner().invoke(main, ["check", "-f", str(project / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert "1 to 12 lowercase letters or digits" in result.output
