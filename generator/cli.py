@@ -500,6 +500,10 @@ def _table(rows: Sequence[tuple[str, ...]]) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
+from generator.cli_leads import leads  # noqa: E402 - the group is defined in its own module
+
+main.add_command(leads)
+
 SCHEMAS: dict[str, Any] = {
     "intake": schemas.Intake,
     "organization": schemas.Organization,

@@ -41,11 +41,16 @@ from generator.campaigns import write_manifest
 from generator.content import Site, load_site
 from generator.errors import CarewheelError, SourceError, SourceErrors
 from generator.images import add_sizes
+from generator.leads import LeadStore, lead_app, mount
 from generator.project import Project, load_project
 from generator.schemas import LandingMeta
 from generator.theme import page_view, register
 
 log = get_plugin_logger("carewheel")
+
+LOCAL_LEADS_PATH = "/_carewheel/leads"
+"""Where ``serve`` takes the preview's form posts (the real endpoint is for the published site)."""
+LOCAL_LEADS_DB = "build/leads.sqlite"
 
 _preloaded: Site | None = None
 """A site the CLI already read and validated, handed to the next ``on_config`` (one read)."""
@@ -240,6 +245,8 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         env.autoescape = True
         register(env, self.site)
         env.globals["has_own_h1"] = lambda page: page is not None and page.file.src_uri in self.has_h1
+        if self.command == "serve":
+            env.globals["form_endpoint"] = LOCAL_LEADS_PATH  # the preview never posts to production
         env.globals["lastmod"] = self._lastmod
         return env
 
@@ -259,11 +266,15 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return context
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        """``serve`` also rebuilds when intake scripts or campaigns change."""
+        """``serve`` also rebuilds when intake scripts or campaigns change, and collects the
+        preview's form posts in a local SQLite file (``carewheel leads list``)."""
         if self.project is not None:
             for folder in (self.project.intake_dir, self.project.campaigns_dir):
                 if folder.is_dir():
                     server.watch(str(folder))
+            store = LeadStore(self.project.root / LOCAL_LEADS_DB)
+            server.set_app(mount(LOCAL_LEADS_PATH, lead_app(store), server.get_app()))
+            log.info(f"Form posts of this preview are kept in {LOCAL_LEADS_DB} (carewheel leads list)")
         return server
 
     # --- atomic output -------------------------------------------------------------------

@@ -209,6 +209,7 @@ def register(env: jinja2.Environment, site: Site) -> None:
     env.globals.update(
         carewheel_site=site,
         organization=site.organization,
+        form_endpoint=site.organization.form_endpoint,
         hours_lines=hours_lines,
         pathway_phone=pathway_phone,
     )

@@ -131,3 +131,38 @@ def test_serve_reloads_what_a_change_touches(server: str, project: Path) -> None
         "utf-8",
     )
     wait_for(emergency, "What is angina, exactly?")  # the sibling's cluster list
+
+
+def test_serve_collects_the_preview_form_posts_locally(server: str, project: Path) -> None:
+    import sqlite3
+    import urllib.parse
+
+    page = fetch(server + "lp/heart-check/a/google-cpc/")
+    assert 'action="/_carewheel/leads"' in page
+    assert "forms.riverbend-health.example" not in page.split("<form", 1)[1].split(">", 1)[0]
+    body = urllib.parse.urlencode(
+        {
+            "tracking_id": "cmp-0001",
+            "variant": "a",
+            "channel": "google-cpc",
+            "pathway": "new-patient-consult",
+            "service_line": "cardiology",
+            "ft_utm_source": "google",
+            "name": "Pat Example",
+            "phone": "(555) 010-9999",
+            "best_time": "morning",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        server + "_carewheel/leads",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 201
+    rows = (
+        sqlite3.connect(project / "build/leads.sqlite")
+        .execute("select tracking_id, ft_utm_source from leads")
+        .fetchall()
+    )
+    assert rows == [("cmp-0001", "google")]
