@@ -500,9 +500,15 @@ def _table(rows: Sequence[tuple[str, ...]]) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
-from generator.cli_leads import leads  # noqa: E402 - the group is defined in its own module
+# Commands of the flywheel live in their own modules; they are registered here.
+from generator.cli_flywheel import close, gaps, report, review  # noqa: E402
+from generator.cli_leads import leads  # noqa: E402
 
 main.add_command(leads)
+main.add_command(report)
+main.add_command(gaps)
+main.add_command(review)
+campaign.add_command(close)
 
 SCHEMAS: dict[str, Any] = {
     "intake": schemas.Intake,
