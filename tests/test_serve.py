@@ -166,3 +166,48 @@ def test_serve_collects_the_preview_form_posts_locally(server: str, project: Pat
         .fetchall()
     )
     assert rows == [("cmp-0001", "google")]
+
+
+@pytest.mark.browser
+def test_a_landing_page_lead_reaches_the_next_report(server: str, project: Path, tmp_path: Path) -> None:
+    """The flywheel end to end: a visitor from a tagged ad fills in the landing page form in
+    Chromium; the preview stores the lead; `carewheel report` counts it under its campaign,
+    channel and variant."""
+    import csv
+    import sqlite3
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_tools
+    from tests.conftest import run
+
+    require_tools()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(
+            server + "lp/heart-check/b/bing-cpc/?utm_source=bing&utm_medium=cpc"
+            "&utm_campaign=chest-pain-search&utm_content=b&utm_id=cmp-0001"
+        )
+        page.fill("#rf-name", "Pat Example")
+        page.fill("#rf-phone", "(555) 010-9999")
+        page.locator("form[data-campaign-form] button[type=submit]").click()
+        page.wait_for_function("() => window.dataLayer.some(e => e.event === 'generate_lead')")
+        browser.close()
+    row = (
+        sqlite3.connect(project / "build/leads.sqlite")
+        .execute("select tracking_id, variant, channel, ft_utm_source, lt_utm_id from leads")
+        .fetchall()
+    )
+    assert row == [("cmp-0001", "b", "bing-cpc", "bing", "cmp-0001")]
+    appointments = tmp_path / "appointments.csv"
+    appointments.write_text("lead_id,status,first_contact_at,follow_up_completed\n", "utf-8")
+    result = run(
+        ["carewheel", "report", "--appointments", str(appointments), "-o", str(tmp_path / "r")], project
+    )
+    assert result.code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "r/report.csv").read_text("utf-8").splitlines()))
+    channel = next(r for r in rows if r["dimension"] == "channel" and r["tracking_id"] == "cmp-0001")
+    assert (channel["channel"], channel["leads"]) == ("bing-cpc", "1")
+    variant = next(r for r in rows if r["dimension"] == "variant" and r["tracking_id"] == "cmp-0001")
+    assert variant["variant"] == "b"
