@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
-from typing import Any
+from itertools import accumulate, repeat
+from operator import eq
+from typing import Any, overload
 
 from markdown_it_pyrs import MarkdownIt, Node
 
@@ -46,8 +48,36 @@ _BLOCKS = frozenset(
     }
 )
 
-_SENTENCE_END = re.compile(r"[.!?][\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
-_ABBREVIATIONS = re.compile(r"\b(?:a\.m|p\.m|Dr|Mr|Mrs|Ms|e\.g|i\.e|vs|etc|St|No)\.$", re.IGNORECASE)
+WORD_BREAKS = str.maketrans(dict.fromkeys(".,;:!?()[]{}\"'*_“”‘’|#<>-–—", " "))
+"""Characters between words (``/`` stays: ``24/7`` is one word); see ``LintDocument.words``."""
+
+
+def _pieces(needle: str) -> tuple[str, ...]:
+    """What ``LintDocument.vocabulary`` has when ``lower`` has ``needle``: each piece of the
+    needle (between spaces and word breaks) is inside one word wherever the needle is, and a
+    piece with a space or break before it in the needle starts that word, one with a space or
+    break after it ends that word ("day and night": "day ", " and ", " night")."""
+    spaced = needle.translate(WORD_BREAKS)
+    return tuple(
+        (" " if piece.start() else "") + piece.group() + (" " if piece.end() < len(spaced) else "")
+        for piece in _PIECE.finditer(spaced)
+    )
+
+
+_PIECE = re.compile(r"\S+")
+_PIECES: dict[str, tuple[str, ...]] = {}
+"""``_pieces`` by needle (needles are the rules' keywords: a few hundred)."""
+
+
+_INNER = {"list_item": "list_item", "blockquote": "quote"}
+"""Block nodes whose inline text is of another kind than their parent's."""
+
+_SENTENCE_END = re.compile(
+    r"[.!?](?<!(?i:\b(?:a\.m|p\.m|e\.g|i\.e|etc|mrs))\.)(?<!(?i:\b(?:dr|mr|ms|vs|st|no))\.)"
+    r"[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])"
+)
+"""A sentence end: . ! or ? (then closing quotes), space, and a capital or a digit next; not
+the period of a.m., p.m., Dr., Mr., Mrs., Ms., e.g., i.e., vs., etc., St. or No. (any case)."""
 
 
 @dataclass(frozen=True)
@@ -58,13 +88,61 @@ class Position:
     col: int
 
 
+class ConsecutiveLines(Sequence[tuple[int, int]]):
+    """The line map of body lines that follow each other in the file from column 1 on, the
+    first at line ``first``: a page's body below its front matter. It is two numbers, where a
+    list would hold a tuple per line for as long as the document lives (a cost to memory and
+    to the garbage collector's pass over a large site)."""
+
+    __slots__ = ("first", "size")
+
+    def __init__(self, first: int, size: int) -> None:
+        self.first = first
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.size))]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        return (self.first + index, 0)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"ConsecutiveLines(first={self.first}, size={self.size})"
+
+
+def compact_line_map(line_map: Sequence[tuple[int, int]]) -> Sequence[tuple[int, int]]:
+    """``line_map`` as ``ConsecutiveLines`` when it is one, else unchanged."""
+    count = len(line_map)
+    if not count or isinstance(line_map, ConsecutiveLines) or line_map[0][1] != 0:
+        return line_map
+    first = line_map[0][0]
+    if all(map(eq, line_map, zip(range(first, first + count), repeat(0)))):
+        return ConsecutiveLines(first, count)
+    return line_map
+
+
 @dataclass
 class BodyIndex:
     """Turns a character offset in a document's body into a file position."""
 
     starts: list[int]
     """Offset at which each body line starts."""
-    line_map: list[tuple[int, int]]
+    line_map: Sequence[tuple[int, int]]
 
     def position(self, offset: int) -> Position:
         k = max(bisect_right(self.starts, offset) - 1, 0)
@@ -76,18 +154,20 @@ class BodyIndex:
         return Position(line, offset - self.starts[k] + extra + 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """One piece of prose: plain text, and where each character is in the file.
 
     ``chunks`` holds (start in ``text``, offset in the body) for each run of characters copied
-    from the source; ``index`` turns body offsets into file positions.
+    from the source; ``index`` turns body offsets into file positions. A segment copied from
+    the source in one run (most are: text without markup) has no chunks but ``at``, the
+    offset of its first character (two objects fewer for each of many segments).
     """
 
     kind: str
     """``paragraph``, ``heading``, ``list_item``, ``table_cell`` or ``quote``."""
     text: str
-    chunks: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    chunks: Sequence[tuple[int, int]] = field(default=(), repr=False)
     index: BodyIndex | None = field(default=None, repr=False)
     section: int = 0
     """Index of the section (text under one heading) the segment belongs to."""
@@ -95,34 +175,36 @@ class Segment:
     """For headings: 1 to 6."""
     start: Position | None = None
     """For headings: where the line's first ``#`` is."""
-    _sentences: list[tuple[int, str]] | None = field(default=None, repr=False, compare=False)
+    at: int = field(default=-1, repr=False)
+    """For a segment copied in one run: the body offset of its first character (else -1)."""
 
     def position(self, index: int) -> Position:
         """Where character ``index`` of ``text`` is in the file."""
-        if self.index is None or not self.chunks:
+        if self.index is None:
+            return Position(1, 1)
+        if self.at >= 0:
+            return self.index.position(self.at + max(index, 0))
+        if not self.chunks:
             return Position(1, 1)
         k = max(bisect_right(self.chunks, (index, 1 << 62)) - 1, 0)
         plain, raw = self.chunks[k]
         return self.index.position(raw + max(index - plain, 0))
 
     def sentences(self) -> list[tuple[int, str]]:
-        """Sentences of the segment with their start index in ``text`` (split once, cached)."""
-        if self._sentences is None:
-            self._sentences = list(self._split())
-        return self._sentences
-
-    def _split(self) -> Iterator[tuple[int, str]]:
+        """Sentences of the segment with their start index in ``text``. (Split on each call, so
+        that the segment does not keep them: the rules that read sentences keep those of the
+        document they are checking; see ``rules/intake.py``'s ``Reading``.)"""
         text = self.text
+        out = []
         start = 0
         for match in _SENTENCE_END.finditer(text):
             cut = match.start() + 1
-            if _ABBREVIATIONS.search(text, max(start, cut - 6), cut):
-                continue
-            if text[start:cut].strip():
-                yield start, text[start:cut]
+            out.append((start, text[start:cut]))  # never blank: it ends with the . ! or ?
             start = match.end()
-        if text[start:].strip():
-            yield start, text[start:]
+        rest = text[start:]
+        if rest and not rest.isspace():
+            out.append((start, rest))
+        return out
 
 
 @dataclass(frozen=True)
@@ -158,7 +240,7 @@ class LintDocument:
 
     path: str
     body: str
-    line_map: list[tuple[int, int]]
+    line_map: Sequence[tuple[int, int]]
     """For each body line (0-based): (file line, columns before the body text on that line)."""
     meta: Any = None
     """The page's validated front matter (a ``schemas`` model), or ``None``."""
@@ -176,16 +258,20 @@ class LintDocument:
     file_lines: list[tuple[int, str]] | None = None
     """(file line, text) of the lines where suppression comments may be, when they are not the
     body's (a campaign's whole YAML file); see ``raw_lines``."""
+    parsed: bool = field(default=False, repr=False, compare=False)
+    """Made by ``parse``: segments, links, images and HTML are filled in. (A document made
+    directly, as the engine's stand-in for one whose findings are cached, has none.)"""
 
     @classmethod
     def parse(
-        cls, path: str, body: str, line_map: list[tuple[int, int]] | None = None, **kw: Any
+        cls, path: str, body: str, line_map: Sequence[tuple[int, int]] | None = None, **kw: Any
     ) -> LintDocument:
         """Parse ``body``; ``line_map`` defaults to body line i at file line i + 1."""
         lines = body.split("\n")
-        mapping = line_map or [(i + 1, 0) for i in range(len(lines))]
+        mapping = compact_line_map(line_map) if line_map else ConsecutiveLines(1, len(lines))
         doc = cls(path, body, mapping, **kw)
         _Walker(doc, lines).walk(_PARSER.tree(body))
+        doc.parsed = True
         return doc
 
     def file_position(self, body_line: int, body_col: int) -> Position:
@@ -212,11 +298,13 @@ class LintDocument:
     @cached_property
     def text(self) -> str:
         """All prose, one segment per line (for whole-document searches)."""
+        _keep_recent(self)
         return "\n".join(s.text for s in self.segments)
 
     @cached_property
     def segment_starts(self) -> list[int]:
         """Where each segment starts in ``text``."""
+        _keep_recent(self)
         starts, at = [], 0
         for segment in self.segments:
             starts.append(at)
@@ -231,6 +319,30 @@ class LintDocument:
     def lower(self) -> str:
         """``text`` in lowercase (for cheap keyword tests before a regular expression)."""
         return self.text.lower()
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The words of ``lower``: its pieces between spaces and ``WORD_BREAKS``."""
+        return frozenset(self.lower.translate(WORD_BREAKS).split())
+
+    @cached_property
+    def vocabulary(self) -> str:
+        """``words``, each with a space before and after it: each word once, so about a third
+        as long as ``lower`` and as much faster to search (see ``lacks``)."""
+        return " " + " ".join(self.words) + " "
+
+    def lacks(self, needle: str) -> bool:
+        """Is ``needle`` certainly not in ``lower``? Told by searching ``vocabulary`` for the
+        pieces of the needle: one that is in no word (at the start or end of a word where the
+        needle puts it) rules it out. (``False`` means only that ``lower`` may have it.)"""
+        pieces = _PIECES.get(needle)
+        if pieces is None:
+            if len(_PIECES) > 4096:
+                _PIECES.clear()
+            pieces = _PIECES[needle] = _pieces(needle)
+        if len(pieces) == 1:  # most needles: one word
+            return pieces[0] not in self.vocabulary
+        return not all(map(self.vocabulary.__contains__, pieces))
 
     @cached_property
     def suppressions(self) -> Any:
@@ -252,6 +364,26 @@ class LintDocument:
             (mapping[i][0] if i < len(mapping) else i + 1, text)
             for i, text in enumerate(self.body.split("\n"))
         ]
+
+
+_DERIVED = ("text", "segment_starts", "lower", "words", "vocabulary")
+"""Properties worked out from a document's segments, each a few kilobytes."""
+_RECENT: deque[LintDocument] = deque()
+"""The documents that last worked out ``_DERIVED`` properties, most recent last."""
+
+
+def _keep_recent(doc: LintDocument) -> None:
+    """Keep ``_DERIVED`` properties for the few most recent documents only: rules read them
+    while they check one document, and a whole site's worth would be most of a lint run's
+    memory. An older document works them out again if asked."""
+    if _RECENT and _RECENT[-1] is doc:
+        return
+    _RECENT.append(doc)
+    if len(_RECENT) > 8:
+        old = _RECENT.popleft()
+        if all(other is not old for other in _RECENT):
+            for name in _DERIVED:
+                old.__dict__.pop(name, None)
 
 
 class _Walker:
@@ -280,10 +412,14 @@ class _Walker:
         return self.chars[min(byte, len(self.chars) - 1)]
 
     def walk(self, root: Node) -> None:
-        self.block(root, "paragraph")
+        self.block(root, "paragraph", root.name)
 
-    def block(self, node: Node, context: str) -> None:
-        name = node.name
+    def block(self, node: Node, context: str, name: str) -> None:
+        """Segments, code lines and HTML of a block node (``name`` is ``node.name``: each
+        attribute of a parser node is built anew on every read, so each is read once)."""
+        if name == "paragraph":
+            self.paragraph(node.children, context)
+            return
         if name in ("fence", "code_block"):
             start, end = node.srcmap or (0, 0)
             first = self.index.position(self.offset(start)).line
@@ -296,88 +432,104 @@ class _Walker:
             return
         if name == "heading":
             self.section += 1
-            segment = self.inline(node.children, "heading")
+            segment = self.paragraph(node.children, "heading")
             segment.heading_level = int(node.meta.get("level", 1))
             line = self._body_line(self.offset((node.srcmap or (0, 0))[0]))
             text = self.lines[line] if line < len(self.lines) else ""
             segment.start = self.index.position(self.index.starts[line] + len(text) - len(text.lstrip()))
             self.doc.headings.append(segment)
             return
-        if name == "paragraph":
-            self.inline(node.children, context)
-            return
         if name == "tcell":
-            self.inline(node.children, "table_cell")
+            self.paragraph(node.children, "table_cell")
             return
-        inner = {"list_item": "list_item", "blockquote": "quote"}.get(name, context)
+        inner = _INNER.get(name, context)
         pending: list[Node] = []
         for child in node.children:
-            if child.name in _BLOCKS:
-                if pending:
-                    self.inline(pending, inner)
-                    pending = []
-                self.block(child, inner)
-            else:
+            child_name = child.name
+            if child_name not in _BLOCKS:
                 pending.append(child)
+                continue
+            if pending:
+                self.paragraph(pending, inner)
+                pending = []
+            if child_name == "paragraph":
+                self.paragraph(child.children, inner)
+            else:
+                self.block(child, inner, child_name)
         if pending:
-            self.inline(pending, inner)
+            self.paragraph(pending, inner)
+
+    def paragraph(self, nodes: Sequence[Node], kind: str) -> Segment:
+        """The segment of a run of inline nodes (added to the document unless blank)."""
+        if len(nodes) == 1:
+            node = nodes[0]
+            if node.name == "text":  # the common case: plain words
+                content = str(node.meta.get("content", ""))
+                srcmap = node.srcmap
+                at = (srcmap[0] if self.chars is None else self.offset(srcmap[0])) if srcmap else 0
+                plain = Segment(kind, content, (), self.index, self.section, at=at)
+                if content and not content.isspace():
+                    self.doc.segments.append(plain)
+                return plain
+        return self.inline(nodes, kind)
 
     def _body_line(self, offset: int) -> int:
         return max(bisect_right(self.index.starts, offset) - 1, 0)
 
     def inline(self, nodes: Sequence[Node], kind: str) -> Segment:
         """Plain text of inline nodes, with their map back to the file."""
-        if len(nodes) == 1 and nodes[0].name == "text":  # the common case: plain words
-            node = nodes[0]
-            content = str(node.meta.get("content", ""))
-            at = self.offset(node.srcmap[0]) if node.srcmap else 0
-            plain = Segment(kind, content, [(0, at)], self.index, self.section)
-            if content.strip():
-                self.doc.segments.append(plain)
-            return plain
-        text: list[str] = []
-        chunks: list[tuple[int, int]] = []
-        segment = Segment(kind, "", chunks, self.index, self.section)
-        length = 0
-
-        def emit(content: str, at: int) -> None:
-            nonlocal length
-            chunks.append((length, at))
-            text.append(content)
-            length += len(content)
-
-        def visit(node: Node) -> None:
-            name = node.name
-            start = self.offset(node.srcmap[0]) if node.srcmap else 0
-            if name in ("text", "text_special"):
-                emit(str(node.meta.get("content", "")), start)
-            elif name in ("softbreak", "hardbreak"):
-                emit(" ", start)
-            elif name == "code_inline":
-                return
-            elif name == "html_inline":
-                self.doc.html.append(Html(str(node.meta.get("content", "")), self.index.position(start)))
-            elif name in ("link", "autolink"):
-                begin = length
-                for child in node.children:
-                    visit(child)
-                label = "".join(text)[begin:]
-                href = str(node.meta.get("url", ""))
-                self.doc.links.append(Link(label, href, self.index.position(start), segment))
-            elif name == "image":
-                alt = "".join(str(c.meta.get("content", "")) for c in _descendants(node))
-                src = str(node.meta.get("url", ""))
-                self.doc.images.append(Image(alt, src, self.index.position(start)))
-            else:
-                for child in node.children:
-                    visit(child)
-
+        run = _Inline(self, kind)
         for node in nodes:
-            visit(node)
-        segment.text = "".join(text)
+            run.visit(node)
+        segment = run.segment
+        segment.text = "".join(run.text)
         if segment.text.strip():
             self.doc.segments.append(segment)
         return segment
+
+
+class _Inline:
+    """One run of inline nodes becoming a segment (links, images and HTML go to the document)."""
+
+    def __init__(self, walker: _Walker, kind: str) -> None:
+        self.walker = walker
+        self.chunks: list[tuple[int, int]] = []
+        self.segment = Segment(kind, "", self.chunks, walker.index, walker.section)
+        self.text: list[str] = []
+        self.length = 0
+
+    def emit(self, content: str, at: int) -> None:
+        self.chunks.append((self.length, at))
+        self.text.append(content)
+        self.length += len(content)
+
+    def visit(self, node: Node) -> None:
+        walker, doc = self.walker, self.walker.doc
+        name = node.name
+        srcmap = node.srcmap
+        start = walker.offset(srcmap[0]) if srcmap else 0
+        if name in ("text", "text_special"):
+            self.emit(str(node.meta.get("content", "")), start)
+        elif name in ("softbreak", "hardbreak"):
+            self.emit(" ", start)
+        elif name == "code_inline":
+            return
+        elif name == "html_inline":
+            doc.html.append(Html(str(node.meta.get("content", "")), walker.index.position(start)))
+        elif name in ("link", "autolink"):
+            begin = self.length
+            for child in node.children:
+                self.visit(child)
+            label = "".join(self.text)[begin:]
+            href = str(node.meta.get("url", ""))
+            doc.links.append(Link(label, href, walker.index.position(start), self.segment))
+        elif name == "image":
+            alt = "".join(str(c.meta.get("content", "")) for c in _descendants(node))
+            src = str(node.meta.get("url", ""))
+            doc.images.append(Image(alt, src, walker.index.position(start)))
+        else:
+            for child in node.children:
+                self.visit(child)
 
 
 def _descendants(node: Node) -> list[Node]:

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from generator.lint.document import LintDocument, Segment
 
@@ -29,10 +28,11 @@ PROSE_KINDS = frozenset({"paragraph", "list_item", "quote"})
 """Segment kinds that are running text."""
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*", re.ASCII)
-"""``_WORD`` for ASCII text: the same words, found faster."""
 """A word: letters and digits, with inner apostrophes, hyphens and periods (don't, follow-up,
 a.m; a sentence's final period is not part of its last word)."""
+_ASCII_TOKENS = bytes(b if chr(b).isalnum() or chr(b) in "'.-" else 32 for b in range(128)) + b" " * 128
+"""For ASCII text (as bytes): every character a word cannot have becomes a space, so that
+``split()`` cuts the text into tokens, each holding the words ``_WORD`` finds there."""
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _LETTERS = re.compile(r"[^a-z]")
 
@@ -223,18 +223,23 @@ class Scores:
 
     def longest(self, count: int = 3) -> list[Sentence]:
         """The ``count`` longest sentences (by words), in document order."""
-        found = sentences(self.doc) if self.doc is not None else []
-        ranked = sorted(found, key=lambda s: (-s.words, s.line))[:count]
+        ranked = sorted(self._sentences, key=lambda s: (-s.words, s.line))[:count]
         return sorted(ranked, key=lambda s: s.line)
+
+    @cached_property
+    def _sentences(self) -> list[Sentence]:
+        """The scored sentences (worked out once: RD001 and RD002 may both name the longest)."""
+        return sentences(self.doc) if self.doc is not None else []
 
 
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])"
+    r"[.!?]"
     r"(?<!(?i:\b(?:a\.m|p\.m|e\.g|i\.e|etc))\.)(?<!\b(?:Dr|Mr|Ms|St|No|vs)\.)(?<!\bMrs\.)"
     r"[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])"
 )
 """Where a sentence ends: . ! or ? (then closing quotes), space, and a capital or a digit next;
-not after a.m., p.m., e.g., i.e., etc., Dr., Mr., Mrs., Ms., St., No. or vs."""
+not after a.m., p.m., e.g., i.e., etc., Dr., Mr., Mrs., Ms., St., No. or vs. A match starts at
+the mark (a leading literal set lets the regular expression engine skip ahead to the marks)."""
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
@@ -242,7 +247,7 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out = []
     start = 0
     for end in _BOUNDARY.finditer(text):
-        out.append((start, text[start : end.start()]))
+        out.append((start, text[start : end.start() + 1]))
         start = end.end()
     out.append((start, text[start:]))
     return out
@@ -265,44 +270,68 @@ def sentences(doc: LintDocument) -> list[Sentence]:
     return out
 
 
-class _Memo(dict[str, int]):
-    """Syllables by word, filled on first use (a plain dict lookup is the hot path)."""
+_FIELD = 21
+"""Bits of each count in a packed token count (see ``_TokenCounts``)."""
+_MASK = (1 << _FIELD) - 1
+_PACKED_TEXT_LIMIT = 1 << 19
+"""Texts shorter than this cannot overflow a field: a word of n characters has at most 3n
+syllables ("w.w.w")."""
 
-    def __missing__(self, word: str) -> int:
-        value = self[word] = syllables(word)
+
+class _TokenCounts(dict[str, int]):
+    """Token → its words, syllables and polysyllables, packed into one int (words in the low
+    ``_FIELD`` bits, then syllables, then polysyllables), filled on first use. Packed counts
+    add up field by field, so one ``sum`` in C totals a whole document."""
+
+    def __missing__(self, token: str) -> int:
+        counts = [syllables(word) for word in _WORD.findall(token)]
+        poly = len([c for c in counts if c > 2])
+        value = self[token] = len(counts) | sum(counts) << _FIELD | poly << 2 * _FIELD
+        if len(self) > 1 << 18:  # a bound on memory for very large sites
+            self.clear()
         return value
 
 
-_SYLLABLES = _Memo()
+_COUNTS = _TokenCounts()
+
+
+def _unpack(packed: int) -> tuple[int, int, int]:
+    """(words, syllables, polysyllables) of a packed count."""
+    return packed & _MASK, packed >> _FIELD & _MASK, packed >> 2 * _FIELD
 
 
 def score(doc: LintDocument) -> Scores:
     """Counts and grades of the document's running prose.
 
-    The fast path of ``sentences``: words are counted per piece of prose; sentences are
-    only told apart to count them."""
-    sentence_count = 0
-    words: list[str] = []
-    for segment in doc.segments:
-        if segment.kind not in PROSE_KINDS:
-            continue
-        text = segment.text
-        found = (_ASCII_WORD if text.isascii() else _WORD).findall(text)
-        if not found:
-            continue
-        words += found
-        inner = text.rstrip()[:-1]  # no . ? or ! before the last character: one sentence
-        pieces = _BOUNDARY.split(text) if "." in inner or "?" in inner or "!" in inner else [text]
-        sentence_count += 1 if len(pieces) == 1 else len([p for p in pieces if _WORD.search(p)])
-    # Each distinct word is counted once (pages repeat their words), in C where possible.
-    word_count = len(words)
-    syllable_count = polysyllable_count = 0
-    memo = _SYLLABLES
-    for word, times in Counter(words).items():
-        n = memo[word]
-        syllable_count += n * times
-        if n > 2:
-            polysyllable_count += times
+    The fast path of ``sentences``, over all prose at once (pieces joined by NUL, which no
+    word, sentence end or abbreviation contains, so nothing runs from one piece into the
+    next). Words: ASCII text is cut into tokens with ``bytes.translate`` and ``split`` (no
+    regular expression), and each distinct token is counted once (``_TokenCounts``).
+    Sentences: a sentence starts after each sentence end (the capital or digit after it is a
+    word) and at the start of each piece whose text before its first sentence end has a word.
+    """
+    prose = [segment.text for segment in doc.segments if segment.kind in PROSE_KINDS]
+    text = "\0".join(prose)
+    if text.isascii():
+        tokens = text.encode("ascii").translate(_ASCII_TOKENS).decode("ascii").split()
+    else:
+        tokens = _WORD.findall(text)
+    counts = map(_COUNTS.__getitem__, tokens)
+    if len(text) < _PACKED_TEXT_LIMIT:
+        word_count, syllable_count, polysyllable_count = _unpack(sum(counts))
+    else:  # a huge page, whose totals could overflow a field: add up each count on its own
+        totals = [0, 0, 0]
+        for packed in counts:
+            for field_index, count in enumerate(_unpack(packed)):
+                totals[field_index] += count
+        word_count, syllable_count, polysyllable_count = totals
+    sentence_count = len(_BOUNDARY.findall(text))
+    for piece in prose:
+        if piece[:1].isalnum():
+            sentence_count += 1
+        else:  # "... Then more.": is there a word before the first sentence end?
+            end = _BOUNDARY.search(piece)
+            sentence_count += _WORD.search(piece, 0, end.start() if end else len(piece)) is not None
     return Scores(sentence_count, word_count, syllable_count, polysyllable_count, doc)
 
 

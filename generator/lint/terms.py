@@ -39,6 +39,10 @@ class TermRule(Rule):
         self.message = entry["message"]
         self.pattern = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)
         self.triggers = tuple(str(t).lower() for t in entry.get("triggers", ()))
+        self._searched = tuple(
+            t for t in self.triggers if not any(o != t and t.startswith(o) for o in self.triggers)
+        )
+        """The triggers to search for: where "painless" starts a word, so does "pain"."""
 
         self.not_after = re.compile(entry["not_after"], re.IGNORECASE) if entry.get("not_after") else None
         self.not_before = re.compile(entry["not_before"], re.IGNORECASE) if entry.get("not_before") else None
@@ -55,9 +59,12 @@ class TermRule(Rule):
         else:
             # Plain substring searches for the trigger words (word starts: "top" finds
             # "top-rated", not "stop"); the full pattern runs only on segments that have one.
+            # Most triggers are in no word of the document: that is told on its vocabulary.
             lower = doc.lower
             hits = set()
-            for trigger in self.triggers:
+            for trigger in self._searched:
+                if doc.lacks(trigger):
+                    continue
                 at = lower.find(trigger)
                 while at >= 0:
                     if at == 0 or not lower[at - 1].isalnum():

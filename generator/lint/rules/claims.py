@@ -100,21 +100,48 @@ def _words(lower: str, stems: tuple[str, ...], pattern: re.Pattern[str]) -> Iter
 def _attributed(text: str, lower: str) -> bool:
     """Does ``text`` attribute a quote to a patient: "— Maria, patient", "says patient Maria",
     "our patient Maria says"?"""
-    for hit in _words(lower, PATIENT_STEMS, PATIENT_WORD):
+    return _attributed_at(text, lower, PATIENT_STEMS)
+
+
+def _attributed_at(text: str, lower: str, stems: tuple[str, ...]) -> bool:
+    """``_attributed``, looking only at the patient words that start with one of ``stems``."""
+    for hit in _words(lower, stems, PATIENT_WORD):
         start, end = hit.span()
         before = text[max(0, start - 80) : start]
-        if DASH_BEFORE.search(before) or VERB_BEFORE.search(before) or VERB_AFTER.match(text, end):
+        if _may_dash(before) and DASH_BEFORE.search(before):
+            return True
+        if _may_verb(before, lower[max(0, start - 80) : start]) and VERB_BEFORE.search(before):
+            return True
+        if VERB_AFTER.match(text, end):
             return True
     return False
+
+
+def _may_dash(before: str) -> bool:
+    """Can ``DASH_BEFORE`` match: is there a dash?"""
+    return "-" in before or "—" in before or "–" in before
+
+
+def _may_verb(before: str, lower: str) -> bool:
+    """Can ``VERB_BEFORE`` match: is there "say", "said", "share" or "told"? (Told only of ASCII
+    text: ignoring case, a regular expression also matches "ſ" for "s".)"""
+    return not before.isascii() or any(verb in lower for verb in ("say", "said", "share", "told"))
 
 
 def find_testimonial(doc: LintDocument) -> Testimonial | None:
     """The first patient testimonial of the document: a block quote with an attribution to a
     patient, a quoted sentence with such an attribution, or the words "testimonial", "patient
     review" or "patient story"."""
-    everything = _lower(doc.text)
-    if not any(_words(everything, TESTIMONIAL_STEMS, TESTIMONIAL_WORDS)) and not _attributed(
-        doc.text, everything
+    testimonial: tuple[str, ...] = TESTIMONIAL_STEMS
+    patient: tuple[str, ...] = PATIENT_STEMS
+    if len(doc.lower) == len(doc.text):  # ``_lower(doc.text)`` is ``doc.lower``: skip absent stems
+        everything = doc.lower
+        testimonial = tuple(stem for stem in testimonial if not doc.lacks(stem))
+        patient = tuple(stem for stem in patient if not doc.lacks(stem))
+    else:
+        everything = _lower(doc.text)
+    if not any(_words(everything, testimonial, TESTIMONIAL_WORDS)) and not _attributed_at(
+        doc.text, everything, patient
     ):
         return None  # the common case, decided in one pass over the whole text
     for group in _quote_groups(doc):

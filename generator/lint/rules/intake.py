@@ -14,16 +14,19 @@ rules (CP) reuse them. On campaign copy, a claim about the campaign's own pathwa
 by the CP rule (CP001, CP002, CP003) when that rule is selected, and by the IN rule otherwise.
 
 Speed: a rule reads only the sentences that contain one of its keywords. Whether a keyword
-occurs at all is a lookup in the document's set of words; only then is the text searched for
-it, with ``str.find`` (no regular expression scans a whole document: per character, one
-costs some fifty times what a plain search does). The patterns run on lowercase text
-and start with a literal, without ``\\b``, so that the regular expression engine skips ahead
-by first character; word starts are checked in Python.
+occurs at all is a lookup in the document's set of words (for a phrase, a search of its
+``vocabulary``, a third as long as the text); only then is the text searched for it, with
+``str.find`` (no regular expression scans a whole document: per character, one costs some
+fifty times what a plain search does). Phrases that begin with the same word share one
+search. A segment is split into sentences only when it may hold a candidate. The patterns
+run on lowercase text and start with a literal, without ``\\b``, so that the regular
+expression engine skips ahead by first character; word starts are checked in Python.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +39,7 @@ import yaml
 
 from generator.intake import day_hours, hours_lines, normalize_phone, wait_in_days, wait_text, words
 from generator.lint.context import Context
-from generator.lint.document import LintDocument, Segment
+from generator.lint.document import WORD_BREAKS, LintDocument, Segment
 from generator.lint.engine import is_selected
 from generator.lint.rule import Diagnostic, Rule, Severity
 from generator.schemas import Intake, Pathway, Referral
@@ -47,7 +50,7 @@ PathwayRef = tuple[str, Pathway]
 
 # --- Reading one sentence ----------------------------------------------------------------------
 
-_TOKEN_BREAKS = str.maketrans(dict.fromkeys(".,;:!?()[]{}\"'*_“”‘’|#<>-–—", " "))
+_TOKEN_BREAKS = WORD_BREAKS
 """Characters between words (``/`` stays: ``24/7`` is one word)."""
 _NEGATORS = frozenset({"not", "no", "never", "cannot", "without"})
 _CLAUSE_BREAK = re.compile(r"[,;:()—]| [-–] | (?:but|and|so|because|while|although|though|then) ")
@@ -287,7 +290,10 @@ class Keywords:
 
     @classmethod
     def of(cls, *keywords: str) -> Keywords:
-        """Lowercase keywords, sorted into words and other text."""
+        """Lowercase keywords, sorted into words and other text. (None starts or ends with a
+        space: ``candidate_sentences`` relies on it.)"""
+        if any(k != k.strip() for k in keywords):
+            raise ValueError(f"keywords with spaces around them: {keywords}")
         whole = frozenset(k for k in keywords if k.replace("/", "").isalnum())
         phrases = tuple((k, _needed_words(k)) for k in keywords if k not in whole)
         return cls(whole, phrases)
@@ -299,20 +305,24 @@ class Reading:
 
     def __init__(self, doc: LintDocument, ctx: Context) -> None:
         self.doc = doc
-        self.ctx = ctx
-        self.lower = doc.text.lower()
-        self.words = frozenset(self.lower.translate(_TOKEN_BREAKS).split())
-        self._starts: list[int] = []
-        position = 0
-        for segment in doc.segments:
-            self._starts.append(position)
-            position += len(segment.text) + 1
-        self._exact = position == len(self.lower) + 1 or not doc.segments
+        self._ctx = weakref.ref(ctx)  # the last reading outlives its run: let the run go
+        self.lower = doc.lower
+        self.words = doc.words
+        self._starts = doc.segment_starts
+        self._exact = len(self.lower) == len(doc.text)
         self._hits: dict[str, dict[int, list[int]]] = {}
+        self._found: dict[str, list[int]] = {}
         self._starts_of: dict[int, list[int]] = {}
         self._sentences: dict[int, list[tuple[int, str]]] = {}
         self._facts: Facts | None = None
         self._tables: dict[int, str] | None = None
+
+    @property
+    def ctx(self) -> Context:
+        """The lint run."""
+        ctx = self._ctx()
+        assert ctx is not None, "a reading is used only during its lint run"
+        return ctx
 
     @property
     def facts(self) -> Facts:
@@ -325,9 +335,10 @@ class Reading:
 
     def sentences(self, index: int) -> list[tuple[int, str]]:
         """The sentences of segment ``index``: (start in its text, sentence)."""
-        if index not in self._sentences:
-            self._sentences[index] = list(self.doc.segments[index].sentences())
-        return self._sentences[index]
+        found = self._sentences.get(index)
+        if found is None:
+            found = self._sentences[index] = self.doc.segments[index].sentences()
+        return found
 
     def table_context(self, index: int) -> str:
         """For a table cell: the first cell of its row and the header of its column (what a
@@ -376,63 +387,134 @@ class Reading:
         in the segment's text."""
         if keyword not in self._hits:
             found: dict[int, list[int]] = {}
-            lower, whole, size = self.lower, keyword in self.words, len(keyword)
-            at = lower.find(keyword)
-            while at >= 0:
-                end = at + size
-                if not whole or (
-                    (at == 0 or not lower[at - 1].isalnum())
-                    and (end == len(lower) or not lower[end].isalnum())
-                ):
-                    index = self.segment_at(at)
-                    found.setdefault(index, []).append(at - self._starts[index])
-                at = lower.find(keyword, end)
+            lower, starts, whole, size = self.lower, self._starts, keyword in self.words, len(keyword)
+            if whole or " " not in keyword:
+                at = -1 if not whole and self.doc.lacks(keyword) else lower.find(keyword)
+                ats = []
+                while at >= 0:
+                    end = at + size
+                    if not whole or (
+                        (at == 0 or not lower[at - 1].isalnum())
+                        and (end == len(lower) or not lower[end].isalnum())
+                    ):
+                        ats.append(at)
+                    at = lower.find(keyword, end)
+            else:  # a phrase: where its first word is, as phrases that begin alike share that search
+                ats, allowed = [], 0
+                if not self.doc.lacks(keyword):
+                    for at in self._occurrences(keyword[: keyword.index(" ") + 1]):
+                        if at >= allowed and lower.startswith(keyword, at):
+                            ats.append(at)
+                            allowed = at + size  # as a search goes on: after this one
+            for at in ats:
+                index = bisect_right(starts, at) - 1
+                if index in found:
+                    found[index].append(at - starts[index])
+                else:
+                    found[index] = [at - starts[index]]
             self._hits[keyword] = found
         return self._hits[keyword]
+
+    def _occurrences(self, text: str) -> list[int]:
+        """Every place ``text`` starts in ``lower``, overlapping ones too (cached)."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = []
+            at = self.lower.find(text)
+            while at >= 0:
+                found.append(at)
+                at = self.lower.find(text, at + 1)
+        return found
 
     def present(self, keywords: Keywords) -> list[str]:
         """The keywords the document contains (phrases are searched for only when the document
         has their words)."""
         found = list(keywords.words & self.words)
-        found += [p for p, needs in keywords.phrases if needs <= self.words and p in self.lower]
+        found += [p for p, needs in keywords.phrases if needs <= self.words and self._has(p)]
         return found
 
-    def _sentence_ids(self, keywords: Keywords) -> set[tuple[int, int]]:
-        """(segment index, sentence number) of the sentences containing one of ``keywords``."""
-        present = self.present(keywords)
-        out: set[tuple[int, int]] = set()
-        if not present:
-            return out
+    def _maybe(self, keywords: Keywords) -> tuple[list[str], list[str]]:
+        """The words of ``keywords`` the text has, and the phrases whose words it has (which
+        the text may or may not contain: they are not searched for here)."""
+        return list(keywords.words & self.words), [p for p, needs in keywords.phrases if needs <= self.words]
+
+    def _has(self, phrase: str) -> bool:
+        """Is ``phrase`` in the text (known without a search once its positions are)?"""
+        if phrase in self.words:
+            return True
+        if phrase in self._hits:  # every occurrence, as the phrase is not a word of the text
+            return bool(self._hits[phrase])
+        return not self.doc.lacks(phrase) and phrase in self.lower
+
+    def _sentence_ids(
+        self, keywords: Keywords, keep: Callable[[int], bool] | None = None
+    ) -> list[tuple[int, int]]:
+        """(segment index, sentence number) of the sentences containing one of ``keywords``
+        (only in the segments ``keep`` keeps, when given), in document order."""
+        # Phrases are located without first testing whether the text has them: locating one
+        # finds nothing when it does not.
+        words, phrases = self._maybe(keywords)
+        if not words and not phrases:
+            return []
         if not self._exact:  # lowercasing moved characters: positions are unknown
-            return {(i, k) for i in range(len(self.doc.segments)) for k in range(len(self.sentences(i)))}
-        for keyword in present:
+            if not self.present(keywords):
+                return []
+            return [(i, k) for i in range(len(self.doc.segments)) for k in range(len(self.sentences(i)))]
+        by_segment: dict[int, list[int]] = {}
+        for keyword in (*words, *phrases):
             for index, positions in self._positions(keyword).items():
-                starts = self._sentence_starts(index)
-                out.update((index, bisect_right(starts, p) - 1) for p in positions)
+                by_segment.setdefault(index, []).extend(positions)
+        out = []
+        for index in sorted(by_segment):
+            if keep is not None and not keep(index):
+                continue
+            starts = self._sentence_starts(index)
+            count = len(self.sentences(index))
+            for k in sorted({bisect_right(starts, p) - 1 for p in by_segment[index]}):
+                if 0 <= k < count:
+                    out.append((index, k))
         return out
 
     def _sentence_starts(self, index: int) -> list[int]:
-        if index not in self._starts_of:
-            self._starts_of[index] = [offset for offset, _ in self.sentences(index)] or [0]
-        return self._starts_of[index]
+        starts = self._starts_of.get(index)
+        if starts is None:
+            starts = self._starts_of[index] = [offset for offset, _ in self.sentences(index)] or [0]
+        return starts
 
     def candidate_sentences(self, keywords: Keywords, also: Keywords | None = None) -> list[tuple[int, int]]:
         """(segment index, sentence number) of every sentence containing one of ``keywords``
         (and, when given, one of ``also``), in document order. Pass the rarer words as
         ``keywords``: they are located in the text, ``also`` only looked up in the sentences
         found."""
-        found = sorted((i, k) for i, k in self._sentence_ids(keywords) if 0 <= k < len(self.sentences(i)))
-        if not found or also is None:
+        if also is None:
+            return self._sentence_ids(keywords)
+        words, phrases = self._maybe(also)
+        whole = frozenset(words).union(p for p in phrases if p in self.words)
+        phrases = [p for p in phrases if p not in whole]
+        either = [*whole, *phrases]
+        segments, verdicts = self.doc.segments, {}
+
+        def keep(index: int) -> bool:
+            """Can a sentence of this segment have one of ``either``? (Told once per segment
+            by its whole text, so that most segments are never split into sentences. A table
+            cell's sentences are read with its row and column, so those are all kept.)"""
+            if index not in verdicts:
+                segment = segments[index]
+                lower = segment.text.lower()
+                verdicts[index] = segment.kind == "table_cell" or any(w in lower for w in either)
+            return verdicts[index]
+
+        found = self._sentence_ids(keywords, keep)
+        if not found:
             return found
-        present = self.present(also)
-        whole = frozenset(w for w in present if w in self.words)
         out = []
         for index, k in found:
             context = self.table_context(index) if self.doc.segments[index].kind == "table_cell" else ""
             lower = (context + " " + self.sentences(index)[k][1]).lower()
-            if not any(w in lower for w in present):
+            if not any(w in lower for w in either):
                 continue  # a plain search first: most sentences fail it
-            if any(p in lower for p in present if p not in whole) or not whole.isdisjoint(
+            # A phrase counts when the document has it too (searched for only now).
+            if any(p in lower and self._has(p) for p in phrases) or not whole.isdisjoint(
                 lower.translate(_TOKEN_BREAKS).split()
             ):
                 out.append((index, k))
@@ -445,7 +527,7 @@ _LAST: list[Reading] = []
 def reading(doc: LintDocument, ctx: Context) -> Reading:
     """The shared reading of ``doc`` (the engine runs every rule on a document before the
     next, so one is kept)."""
-    if _LAST and _LAST[0].doc is doc and _LAST[0].ctx is ctx:
+    if _LAST and _LAST[0].doc is doc and _LAST[0]._ctx() is ctx:
         return _LAST[0]
     _LAST[:] = [Reading(doc, ctx)]
     return _LAST[0]

@@ -8,6 +8,7 @@ stylesheets once per run.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -281,12 +282,14 @@ def theme_dir(project: Project) -> Path:
     return project.root / folder
 
 
-_THEME: list[tuple[Context, list[ThemeFile]]] = []
+_THEME: list[tuple[weakref.ref[Context], list[ThemeFile]]] = []
+"""The theme files of the current lint run (its ``Context`` held weakly: a finished run's
+documents are not kept alive by this cache)."""
 
 
 def theme_files(ctx: Context) -> list[ThemeFile]:
     """The theme's HTML templates and CSS files (read once per lint run)."""
-    if _THEME and _THEME[0][0] is ctx:
+    if _THEME and _THEME[0][0]() is ctx:
         return _THEME[0][1]
     project = ctx.site.project
     folder = theme_dir(project)
@@ -298,7 +301,7 @@ def theme_files(ctx: Context) -> list[ThemeFile]:
             except (OSError, UnicodeDecodeError):
                 continue
             files.append(ThemeFile(project.display(path), text.replace("\r\n", "\n")))
-    _THEME[:] = [(ctx, files)]
+    _THEME[:] = [(weakref.ref(ctx), files)]
     return files
 
 

@@ -161,9 +161,14 @@ def red_flag_mentions(doc: LintDocument, ctx: Context) -> list[RedFlagMention]:
     intake = ctx.intake(doc)
     found: list[RedFlagMention] = []
     if intake is not None and intake.triage.red_flags:
-        text = _lower(doc.text)  # the segments' texts, one per line
+        phrases = _phrases_of(intake)
+        if len(doc.lower) == len(doc.text):  # ``_lower(doc.text)`` is ``doc.lower``: skip absent anchors
+            text = doc.lower  # the segments' texts, one per line
+            phrases = [phrase for phrase in phrases if not doc.lacks(phrase.anchor)]
+        else:
+            text = _lower(doc.text)
         offsets: list[int] = []
-        for start, end, phrase in _occurrences(text, _phrases_of(intake)):
+        for start, end, phrase in _occurrences(text, phrases):
             if "\n" in text[start:end]:
                 continue  # runs from one segment into the next
             if not offsets:

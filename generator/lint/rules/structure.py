@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,16 +45,18 @@ class SiteIndex:
     """Cluster id → number of published (not draft) questions."""
 
 
-_INDEX: list[tuple[Context, SiteIndex]] = []
+_INDEX: list[tuple[weakref.ref[Context], SiteIndex]] = []
+"""The site index of the current lint run (its ``Context`` held weakly: a finished run's
+documents are not kept alive by this cache)."""
 
 
 def site_index(ctx: Context) -> SiteIndex:
     """The site index of this run (parsed documents are reused; other pages are parsed)."""
-    if _INDEX and _INDEX[0][0] is ctx:
+    if _INDEX and _INDEX[0][0]() is ctx:
         return _INDEX[0][1]
     from generator.lint.engine import page_document
 
-    parsed = {doc.page.src: doc for doc in ctx.documents if isinstance(doc.page, Page)}
+    parsed = {doc.page.src: doc for doc in ctx.documents if isinstance(doc.page, Page) and doc.parsed}
     index = SiteIndex()
     for src, page in sorted(ctx.site.pages.items(), key=lambda item: item[1].path):
         meta = page.meta
@@ -70,8 +73,19 @@ def site_index(ctx: Context) -> SiteIndex:
             target = resolve_link(src, link.href)
             if target is not None and target != src:
                 index.linked_from.setdefault(target, set()).add(src)
-    _INDEX[:] = [(ctx, index)]
+    _INDEX[:] = [(weakref.ref(ctx), index)]
     return index
+
+
+class _SiteRule(Rule):
+    """A rule whose findings on a page depend on other pages (through ``site_index``): not
+    cacheable, and run on documents the engine need not parse (the rule reads only the page's
+    front matter; ``site_index`` parses the pages whose links it needs)."""
+
+    cacheable = False
+
+    def needs_parse(self, doc: LintDocument) -> bool:
+        return False
 
 
 def _front_matter(page: Page, key: tuple[str | int, ...], *, key_position: bool = False) -> Position:
@@ -153,7 +167,7 @@ class PageWithoutNextStep(Rule):
             )
 
 
-class OrphanPage(Rule):
+class OrphanPage(_SiteRule):
     """Page no other page links to.
 
     ## What it does
@@ -257,7 +271,7 @@ class LinkToOtherClusterQuestion(Rule):
             )
 
 
-class DuplicatePrimaryKeyword(Rule):
+class DuplicatePrimaryKeyword(_SiteRule):
     """Two pages with the same primary keyword.
 
     ## What it does
@@ -308,7 +322,7 @@ class DuplicatePrimaryKeyword(Rule):
         )
 
 
-class ClusterWithoutQuestions(Rule):
+class ClusterWithoutQuestions(_SiteRule):
     """Cluster hub without published questions.
 
     ## What it does
