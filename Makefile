@@ -74,4 +74,4 @@ bench: bench-setup
 	$(BIN)/python benchmarks/lint.py
 
 clean:
-	rm -rf site .site.building-* .site.old-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .site.building-* .site.old-* .carewheel-cache .pytest_cache .mypy_cache .ruff_cache

@@ -222,6 +222,7 @@ def _new(config_file: Path | None, make: Callable[[Site], Path], *, service_line
 @click.option("--select", help="Comma-separated code prefixes to run (replaces the configured list).")
 @click.option("--ignore", help="Comma-separated code prefixes to skip (added to the configured list).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
+@click.option("--no-cache", is_flag=True, help="Lint every document again (default: reuse unchanged ones).")
 @config_option
 def lint(
     paths: tuple[Path, ...],
@@ -230,6 +231,7 @@ def lint(
     select: str | None,
     ignore: str | None,
     exit_zero: bool,
+    no_cache: bool,
     config_file: Path | None,
 ) -> None:
     """Check pages and campaigns against intake scripts and content rules. Renders nothing.
@@ -238,7 +240,7 @@ def lint(
     script or mkdocs.yml lints everything: its facts apply to every page. Exits 1 when a
     finding is an error.
     """
-    _lint(paths, fmt, output, select, ignore, exit_zero, config_file)
+    _lint(paths, fmt, output, select, ignore, exit_zero, no_cache, config_file)
 
 
 @reports_errors
@@ -249,9 +251,12 @@ def _lint(
     select: str | None,
     ignore: str | None,
     exit_zero: bool,
+    no_cache: bool,
     config_file: Path | None,
 ) -> None:
     from generator.lint import reporters
+    from generator.lint.cache import FILE as CACHE_FILE
+    from generator.lint.cache import FOLDER as CACHE_FOLDER
     from generator.lint.engine import has_errors, lint_run, selected_rules
 
     project, site = _project_and_site(config_file)
@@ -264,7 +269,8 @@ def _lint(
         extra = [c.strip().upper() for c in ignore.split(",") if c.strip()]
         settings = settings.model_copy(update={"ignore": [*settings.ignore, *extra]})
     wanted = _lint_paths(project, paths)
-    findings, linted = lint_run(site, settings, wanted)
+    cache = None if no_cache else project.root / CACHE_FOLDER / CACHE_FILE
+    findings, linted = lint_run(site, settings, wanted, cache=cache)
     report = reporters.render(
         fmt,
         findings,

@@ -2,13 +2,14 @@
 
 A document's findings depend on its own text and on the facts every rule reads: the intake
 scripts, the organization, the claims registry, the campaigns, the lint settings, the build's
-"today" and carewheel's own version. The cache key of a document is a hash of all of these plus
+"today" and carewheel's own code. The cache key of a document is a hash of all of these plus
 the document's file. Findings are stored before suppressions and severity overrides, which the
 engine applies on every run. Rules that read the whole site (``Rule.cacheable = False``: orphan
 pages, duplicate keywords, links to expired campaigns) are never cached: they run every time.
 
 The cache is one JSON file, ``.carewheel-cache/lint.json`` beside ``mkdocs.yml``, rewritten
-atomically at the end of a run with the entries of that run only (stale entries drop out).
+atomically at the end of a run with the entries of that run only (stale entries drop out);
+a run over some paths only keeps the other entries too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +39,28 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def fact_files(root: Path, folders: list[Path]) -> str:
-    """Hash of every YAML file under ``folders`` (intake scripts, campaigns) and mkdocs.yml."""
+def fact_files(root: Path, folders: list[Path], files: list[Path]) -> str:
+    """Hash of every YAML file under ``folders`` (intake scripts, campaigns) and of ``files``
+    (mkdocs.yml, the claims registry)."""
     parts: list[str | bytes] = []
     for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.rglob("*.y*ml")):
-                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
-    for name in ("mkdocs.yml", "mkdocs.yaml"):
-        if (root / name).is_file():
-            parts += [name, (root / name).read_bytes()]
+                parts += [path.as_posix(), path.read_bytes()]
+    for path in files:
+        if path.is_file():
+            parts += [path.as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+@cache
+def code_digest() -> str:
+    """Hash of carewheel's own code and rule data: a rule edited in a checkout (where the
+    version number stays the same) must not be answered from the cache."""
+    package = Path(__file__).resolve().parents[1]
+    parts: list[str | bytes] = []
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yml")]):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts)
 
 
@@ -79,8 +93,11 @@ class LintCache:
         """Remember a document's findings."""
         self.new[key] = [_dump(f) for f in findings]
 
-    def save(self) -> None:
-        """Write this run's entries (atomically; a cache that cannot be written is skipped)."""
+    def save(self, *, partial: bool = False) -> None:
+        """Write this run's entries (atomically; a cache that cannot be written is skipped).
+        A ``partial`` run (some paths only) keeps the entries of the documents it did not read."""
+        if partial:
+            self.new = {**self.old, **self.new}
         if self.path is None or self.new == self.old:
             return
         try:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from generator.batch import without_gc
 from generator.campaigns import CampaignSource
-from generator.content import Site
+from generator.content import Page, Site
 from generator.lint import suppress
-from generator.lint.cache import LintCache, digest, fact_files
+from generator.lint.cache import LintCache, code_digest, digest, fact_files
 from generator.lint.context import Context
-from generator.lint.document import LintDocument
+from generator.lint.document import ConsecutiveLines, LintDocument
 from generator.lint.rule import Diagnostic, Rule, Severity
 from generator.lint.rules import all_rules
 from generator.schemas import LandingMeta, LintSettings
@@ -76,18 +76,27 @@ class Source:
     def stub(self, site: Site) -> LintDocument:
         """The document unparsed: what rules that read only the page and the site need."""
         if self.campaign is not None:
-            return LintDocument(self.path, "", [], kind="campaign", page=self.campaign)
+            raw = self.key_text.replace("\r\n", "\n").split("\n")
+            file_lines = [(i + 1, t) for i, t in enumerate(raw)]
+            return LintDocument(self.path, "", [], kind="campaign", page=self.campaign, file_lines=file_lines)
         assert self.page_src is not None
         page = site.pages[self.page_src]
-        return LintDocument(self.path, page.doc.body, [], meta=page.meta, kind="page", page=page)
+        return LintDocument(
+            self.path, page.doc.body, _body_line_map(page), meta=page.meta, kind="page", page=page
+        )
+
+
+def _body_line_map(page: Page) -> ConsecutiveLines:
+    """Each body line's (file line, column offset): the body starts after the front matter."""
+    return ConsecutiveLines(page.doc.body_line, page.doc.body.count("\n") + 1)
 
 
 def page_document(site: Site, page_src: str) -> LintDocument:
     """The lint document of a content page."""
     page = site.pages[page_src]
-    lines = page.doc.body.count("\n") + 1
-    line_map = [(page.doc.body_line + i, 0) for i in range(lines)]
-    return LintDocument.parse(page.path, page.doc.body, line_map, meta=page.meta, kind="page", page=page)
+    return LintDocument.parse(
+        page.path, page.doc.body, _body_line_map(page), meta=page.meta, kind="page", page=page
+    )
 
 
 def campaign_document(site: Site, source: CampaignSource) -> LintDocument:
@@ -184,15 +193,17 @@ def lint_run(
 
 def _facts_key(site: Site, settings: LintSettings, today: dt.date, rules: list[Rule]) -> str:
     """Everything besides a document's own text that cacheable rules read."""
-    from importlib.metadata import version
-
     project = site.project
     return digest(
-        version("carewheel"),
+        code_digest(),
         ",".join(rule.code for rule in rules),
         settings.model_dump_json(),
         today.isoformat(),
-        fact_files(project.root, [project.intake_dir, project.campaigns_dir]),
+        fact_files(
+            project.root,
+            [project.intake_dir, project.campaigns_dir],
+            [project.config_file, project.claims_file],
+        ),
     )
 
 
@@ -227,7 +238,7 @@ def _lint_run(
         for rule in whole_site:
             if doc.kind not in rule.kinds:
                 continue
-            if parsed[i] is None and rule.needs_parse(doc):
+            if parsed[i] is None and rule.needs_parse(doc, ctx):
                 parsed[i] = doc = ctx.documents[i] = item.parse(site)
             findings.extend(rule.check(doc, ctx))
     wanted = {item.path for item in items}
@@ -235,7 +246,7 @@ def _lint_run(
         for finding in rule.check_site(ctx):
             if not paths or finding.path in wanted or any(finding.path.startswith(p) for p in paths):
                 findings.append(finding)
-    cache.save()
+    cache.save(partial=bool(paths))
     return finalize(findings, ctx, rules), [item.path for item in items]
 
 

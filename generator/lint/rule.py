@@ -86,7 +86,7 @@ class Rule:
     """The findings depend only on the document and the facts (intake, settings, today), so
     they may be cached. Rules that read other pages set this to ``False``."""
 
-    def needs_parse(self, doc: LintDocument) -> bool:
+    def needs_parse(self, doc: LintDocument, ctx: Context) -> bool:
         """For a rule that is not cacheable: does checking this (unparsed) document need its
         parsed text? (``False`` for rules that read only front matter and the site.)"""
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import weakref
 from collections import Counter
 from collections.abc import Iterable
@@ -50,13 +51,25 @@ _INDEX: list[tuple[weakref.ref[Context], SiteIndex]] = []
 documents are not kept alive by this cache)."""
 
 
+_FENCE = re.compile(r"^(?:```|~~~).*?^(?:```|~~~)[ \t]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_LINK_TARGET = re.compile(
+    r"\]\(\s*<?([^)\s>]+)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?\s*$|\bhref=[\"']([^\"']+)", re.MULTILINE
+)
+
+
+def body_links(body: str) -> list[str]:
+    """Link targets of a Markdown body, found without parsing it (code left out): inline
+    links, reference definitions and raw ``href``s. The site index reads every page, most of
+    them unparsed when the lint cache is warm, so it reads them all the same way."""
+    text = _CODE_SPAN.sub("", _FENCE.sub("", body)) if "`" in body or "~~~" in body else body
+    return [next(g for g in match.groups() if g) for match in _LINK_TARGET.finditer(text)]
+
+
 def site_index(ctx: Context) -> SiteIndex:
-    """The site index of this run (parsed documents are reused; other pages are parsed)."""
+    """The site index of this run, from every page's front matter and links."""
     if _INDEX and _INDEX[0][0]() is ctx:
         return _INDEX[0][1]
-    from generator.lint.engine import page_document
-
-    parsed = {doc.page.src: doc for doc in ctx.documents if isinstance(doc.page, Page) and doc.parsed}
     index = SiteIndex()
     for src, page in sorted(ctx.site.pages.items(), key=lambda item: item[1].path):
         meta = page.meta
@@ -68,9 +81,8 @@ def site_index(ctx: Context) -> SiteIndex:
             index.published_questions[meta.cluster] += 1
         if meta.draft:
             continue
-        doc = parsed.get(src) or page_document(ctx.site, src)
-        for link in doc.links:
-            target = resolve_link(src, link.href)
+        for href in body_links(page.doc.body):
+            target = resolve_link(src, href)
             if target is not None and target != src:
                 index.linked_from.setdefault(target, set()).add(src)
     _INDEX[:] = [(weakref.ref(ctx), index)]
@@ -80,11 +92,11 @@ def site_index(ctx: Context) -> SiteIndex:
 class _SiteRule(Rule):
     """A rule whose findings on a page depend on other pages (through ``site_index``): not
     cacheable, and run on documents the engine need not parse (the rule reads only the page's
-    front matter; ``site_index`` parses the pages whose links it needs)."""
+    front matter and ``site_index``)."""
 
     cacheable = False
 
-    def needs_parse(self, doc: LintDocument) -> bool:
+    def needs_parse(self, doc: LintDocument, ctx: Context) -> bool:
         return False
 
 
@@ -247,6 +259,27 @@ class LinkToOtherClusterQuestion(Rule):
     code = "ST003"
     name = "link-to-other-cluster-question"
     severity = Severity.INFO
+    cacheable = False  # the finding depends on the cluster of the page linked to
+
+    def needs_parse(self, doc: LintDocument, ctx: Context) -> bool:
+        """Only a question whose body (read without parsing it) has a link to another
+        cluster's question is parsed, for the link's exact position."""
+        page = doc.page
+        if not isinstance(page, Page) or not isinstance(page.meta, QuestionPage):
+            return False
+        return ".md" in doc.body and any(
+            self._other_cluster(page, href, ctx) for href in body_links(doc.body)
+        )
+
+    @staticmethod
+    def _other_cluster(page: Page, href: str, ctx: Context) -> Page | None:
+        """The question ``href`` leads to, when it is of a cluster other than ``page``'s."""
+        src = resolve_link(page.src, href)
+        target = ctx.site.pages.get(src) if src else None
+        if target is None or not isinstance(target.meta, QuestionPage):
+            return None
+        assert isinstance(page.meta, QuestionPage)
+        return target if target.meta.cluster != page.meta.cluster else None
 
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
         page = doc.page
@@ -254,13 +287,11 @@ class LinkToOtherClusterQuestion(Rule):
             return
         own = page.meta.cluster
         for link in doc.links:
-            src = resolve_link(page.src, link.href)
-            target = ctx.site.pages.get(src) if src else None
-            if target is None or not isinstance(target.meta, QuestionPage):
+            target = self._other_cluster(page, link.href, ctx)
+            if target is None:
                 continue
+            assert isinstance(target.meta, QuestionPage)
             other = target.meta.cluster
-            if other == own:
-                continue
             cluster = ctx.site.clusters.get(other)
             hub = f" ({cluster.hub.src})" if cluster else ""
             yield self.at(
