@@ -222,7 +222,12 @@ def _new(config_file: Path | None, make: Callable[[Site], Path], *, service_line
 @click.option("--select", help="Comma-separated code prefixes to run (replaces the configured list).")
 @click.option("--ignore", help="Comma-separated code prefixes to skip (added to the configured list).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
-@click.option("--no-cache", is_flag=True, help="Lint every document again (default: reuse unchanged ones).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Lint every document again (default: reuse the findings of unchanged ones, kept in "
+    ".carewheel-cache/; CAREWHEEL_NO_CACHE=1 does the same, for builds too).",
+)
 @config_option
 def lint(
     paths: tuple[Path, ...],
@@ -255,8 +260,7 @@ def _lint(
     config_file: Path | None,
 ) -> None:
     from generator.lint import reporters
-    from generator.lint.cache import FILE as CACHE_FILE
-    from generator.lint.cache import FOLDER as CACHE_FOLDER
+    from generator.lint.cache import cache_file
     from generator.lint.engine import has_errors, lint_run, selected_rules
 
     project, site = _project_and_site(config_file)
@@ -269,7 +273,7 @@ def _lint(
         extra = [c.strip().upper() for c in ignore.split(",") if c.strip()]
         settings = settings.model_copy(update={"ignore": [*settings.ignore, *extra]})
     wanted = _lint_paths(project, paths)
-    cache = None if no_cache else project.root / CACHE_FOLDER / CACHE_FILE
+    cache = cache_file(project.root, disabled=no_cache)
     findings, linted = lint_run(site, settings, wanted, cache=cache)
     report = reporters.render(
         fmt,

@@ -131,13 +131,13 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     def _lint(self) -> None:
         """Run the messaging linter; findings are logged at their severity, so ``--strict``
         fails on warnings and errors alike."""
-        from generator.lint.cache import FILE, FOLDER
+        from generator.lint.cache import cache_file
         from generator.lint.engine import lint
         from generator.lint.rule import Severity
 
         assert self.site is not None
         assert self.project is not None
-        cache = self.project.root / FOLDER / FILE
+        cache = cache_file(self.project.root)
         for finding in lint(self.site, self.project.settings.lint, cache=cache):
             text = f"{finding} [{finding.name}]"
             if finding.severity is Severity.ERROR:

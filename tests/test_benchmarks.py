@@ -35,6 +35,8 @@ def test_build_benchmark_runs(tmp_path: Path) -> None:
         "builds.py", "--sizes", "40", "--runs", "1", "--anchors", "mkdocs,markdownlint", tmp=tmp_path
     )
     assert "| carewheel build |" in report
+    assert "| carewheel build, lint cache warm |" in report
+    assert "| carewheel lint, cache warm |" in report
     assert "| mkdocs 1.6.1, minimal theme, no plugins |" in report
     assert "| markdownlint-cli2 (all default rules) |" in report
 
@@ -42,6 +44,7 @@ def test_build_benchmark_runs(tmp_path: Path) -> None:
 def test_lint_benchmark_runs(tmp_path: Path) -> None:
     report = bench("lint.py", "--pages", "40", "--runs", "1", tmp=tmp_path)
     assert "carewheel lint (all rules)" in report
+    assert "with the cache warm and nothing changed" in report
     assert "pages/s on one core" in report
 
 

@@ -127,3 +127,19 @@ def test_partial_run_keeps_other_entries(project: Path) -> None:
     lint(site, site.project.settings.lint, ["content/primary-care"], cache=project / FOLDER / FILE)
     after = json.loads((project / FOLDER / FILE).read_text("utf-8"))["entries"]
     assert after.keys() == entries.keys()
+
+
+def test_cli_writes_the_cache_unless_told_not_to(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    config = str(project / "mkdocs.yml")
+    runner = CliRunner()
+    assert runner.invoke(main, ["lint", "-f", config, "--no-cache"]).exit_code == 0
+    assert not (project / FOLDER).exists()
+    result = runner.invoke(main, ["lint", "-f", config], env={"CAREWHEEL_NO_CACHE": "1"})
+    assert result.exit_code == 0
+    assert not (project / FOLDER).exists()
+    assert runner.invoke(main, ["lint", "-f", config]).exit_code == 0
+    assert (project / FOLDER / FILE).is_file()

@@ -9,7 +9,8 @@ pages, duplicate keywords, links to expired campaigns) are never cached: they ru
 
 The cache is one JSON file, ``.carewheel-cache/lint.json`` beside ``mkdocs.yml``, rewritten
 atomically at the end of a run with the entries of that run only (stale entries drop out);
-a run over some paths only keeps the other entries too.
+a run over some paths only keeps the other entries too. ``carewheel lint --no-cache`` or the
+environment variable ``CAREWHEEL_NO_CACHE=1`` (for builds too) turn it off.
 """
 
 from __future__ import annotations
@@ -51,6 +52,14 @@ def fact_files(root: Path, folders: list[Path], files: list[Path]) -> str:
         if path.is_file():
             parts += [path.as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def cache_file(root: Path, *, disabled: bool = False) -> Path | None:
+    """Where the lint cache of the project at ``root`` is; ``None`` (no cache) when
+    ``disabled`` or when the environment sets ``CAREWHEEL_NO_CACHE`` (as ``RUFF_NO_CACHE``)."""
+    if disabled or os.environ.get("CAREWHEEL_NO_CACHE", "").lower() not in ("", "0", "false", "no"):
+        return None
+    return root / FOLDER / FILE
 
 
 @cache
