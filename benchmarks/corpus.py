@@ -157,10 +157,9 @@ def make(pages: int, dest: Path, campaigns: int = 0, seed: int = 7) -> Path:
             "utf-8",
         )
         written += 1
-        slugs = [f"question-{cluster_no:04d}-{i:02d}" for i in range(QUESTIONS_PER_CLUSTER)]
+        count = min(QUESTIONS_PER_CLUSTER, pages - written)  # the last cluster may be short
+        slugs = [f"question-{cluster_no:04d}-{i:02d}" for i in range(count)]
         for i, slug in enumerate(slugs):
-            if written >= pages:
-                break
             keyword = f"topic {cluster_no} {' '.join(rng.sample(WORDS, 2))} {i}"
             (cdir / f"{slug}.md").write_text(
                 "---\ntype: question\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import json
 import logging
@@ -30,6 +31,24 @@ config_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The project's mkdocs.yml (default: found in this folder or above).",
 )
+
+
+class LazyGroup(click.Group):
+    """A command group whose listed ``lazy`` commands are imported when run (or listed in
+    ``--help``), so ``carewheel build`` does not import the flywheel and lead-store code."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, name = self.lazy[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 def reports_errors(func: F) -> F:
@@ -62,7 +81,16 @@ def _project_and_site(
     return project, site
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "leads": "generator.cli_leads:leads",
+        "report": "generator.cli_flywheel:report",
+        "gaps": "generator.cli_flywheel:gaps",
+        "review": "generator.cli_flywheel:review",
+    },
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="carewheel", prog_name="carewheel")
 def main() -> None:
     """carewheel: a patient website where every page leads to the next care step.
@@ -374,7 +402,7 @@ def rule_command(code: str) -> None:
     click.echo(found.doc)
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy={"close": "generator.cli_flywheel:close"})
 def campaign() -> None:
     """Campaigns: scaffold, list, tagged links, tracking manifest and QR codes."""
 
@@ -509,16 +537,6 @@ def _table(rows: Sequence[tuple[str, ...]]) -> None:
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
-
-# Commands of the flywheel live in their own modules; they are registered here.
-from generator.cli_flywheel import close, gaps, report, review  # noqa: E402
-from generator.cli_leads import leads  # noqa: E402
-
-main.add_command(leads)
-main.add_command(report)
-main.add_command(gaps)
-main.add_command(review)
-campaign.add_command(close)
 
 SCHEMAS: dict[str, Any] = {
     "intake": schemas.Intake,

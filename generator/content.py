@@ -194,6 +194,14 @@ class Site:
             items.append((source, self.landing.get(slug, []), phone))
         return cmp.manifest_rows(items, self.project.site_url, self.today)
 
+    def forget_positions(self) -> None:
+        """Drop every page's front-matter positions and raw YAML data. A build calls this
+        once validation and the linter are done with them: rendering reads only the
+        validated ``meta``, and a 5,000-page site holds about 25 MB of positions."""
+        for page in self.pages.values():
+            if page.doc.front_matter.values:
+                page.doc.front_matter = Located(page.path, {})
+
     def published(self) -> list[Page]:
         """Pages that a build publishes (drafts only when ``include_drafts``)."""
         return [p for p in self.pages.values() if self.include_drafts or not p.meta.draft]
@@ -614,7 +622,7 @@ def _add_landing_pages(site: Site, directory_urls: bool) -> None:
                 if expired
                 else cmp.landing_markdown(spec, cmp.faq_pairs(source, questions))
             )
-            doc = Document(source.path, body, source.located, body, body_line)
+            doc = Document(source.path, "", source.located, body, body_line)
             site.pages[spec.src] = Page(
                 spec.src, source.path, doc, meta, url_for(spec.src, directory_urls=directory_urls)
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import phonenumbers
 
@@ -21,9 +21,10 @@ from generator.schemas import (
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+@lru_cache(maxsize=4096)
 def tel_uri(phone: str) -> str:
     """``(555) 010-2200`` → ``tel:+15550102200``; short codes (911, 988) stay as they are;
-    an extension is kept (``;ext=12``)."""
+    an extension is kept (``;ext=12``). Cached: every page shows the same few numbers."""
     digits = re.sub(r"\D", "", phone)
     if len(digits) <= 4:
         return f"tel:{digits}"

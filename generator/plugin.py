@@ -41,7 +41,8 @@ from generator.campaigns import write_manifest
 from generator.content import Site, load_site
 from generator.errors import CarewheelError, SourceError, SourceErrors
 from generator.images import add_sizes
-from generator.leads import LeadStore, lead_app, mount
+from generator.lint.background import BackgroundLint, can_fork
+from generator.lint.rule import Diagnostic, Severity
 from generator.project import Project, load_project
 from generator.schemas import LandingMeta
 from generator.theme import page_view, register
@@ -74,6 +75,7 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         self.building_dir: Path | None = None
         self.warnings: CountHandler | None = None
         self.has_h1: set[str] = set()
+        self.background_lint: BackgroundLint | None = None
 
     # --- configuration -------------------------------------------------------------------
 
@@ -123,22 +125,29 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         for warning in self.site.warnings:
             log.warning(str(warning))
         if self.project.settings.lint.in_build:
-            self._lint()
+            if serving or not can_fork():
+                self._log_findings(self._lint())
+            else:  # on a second core, while MkDocs renders; logged in on_post_build
+                self.background_lint = BackgroundLint(self._lint)
         if not serving:
+            self.site.forget_positions()  # serve keeps them: it re-validates what changed
             self._build_in_temporary_folder(config)
         return config
 
-    def _lint(self) -> None:
-        """Run the messaging linter; findings are logged at their severity, so ``--strict``
-        fails on warnings and errors alike."""
+    def _lint(self) -> list[Diagnostic]:
+        """Run the messaging linter over the loaded site (with the lint cache)."""
         from generator.lint.cache import cache_file
         from generator.lint.engine import lint
-        from generator.lint.rule import Severity
 
         assert self.site is not None
         assert self.project is not None
         cache = cache_file(self.project.root)
-        for finding in lint(self.site, self.project.settings.lint, cache=cache):
+        return lint(self.site, self.project.settings.lint, cache=cache)
+
+    def _log_findings(self, findings: list[Diagnostic]) -> None:
+        """Findings are logged at their severity, so ``--strict`` fails on warnings and
+        errors alike."""
+        for finding in findings:
             text = f"{finding} [{finding.name}]"
             if finding.severity is Severity.ERROR:
                 log.error(text)
@@ -274,6 +283,8 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             for folder in (self.project.intake_dir, self.project.campaigns_dir):
                 if folder.is_dir():
                     server.watch(str(folder))
+            from generator.leads import LeadStore, lead_app, mount
+
             store = LeadStore(self.project.root / LOCAL_LEADS_DB)
             server.set_app(mount(LOCAL_LEADS_PATH, lead_app(store), server.get_app()))
             log.info(f"Form posts of this preview are kept in {LOCAL_LEADS_DB} (carewheel leads list)")
@@ -283,7 +294,14 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Move the finished build into place, unless ``--strict`` will abort it."""
+        """Log the background linter's findings, then move the finished build into place,
+        unless ``--strict`` will abort it."""
+        if self.background_lint is not None:
+            background, self.background_lint = self.background_lint, None
+            try:
+                self._log_findings(background.findings())
+            except CarewheelError as exc:
+                raise PluginError(str(exc)) from None
         if self.building_dir is None or self.final_site_dir is None:
             return
         building, final = self.building_dir, self.final_site_dir
@@ -315,6 +333,9 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous ``site/`` untouched."""
+        if self.background_lint is not None:
+            self.background_lint.cancel()
+            self.background_lint = None
         self._stop_counting()
         if self.building_dir is not None:
             shutil.rmtree(self.building_dir, ignore_errors=True)

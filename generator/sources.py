@@ -305,11 +305,17 @@ class Document:
     """A Markdown file split into its front matter and its body."""
 
     path: str
-    text: str
+    head: str
+    """The text before ``body``: the front matter with its ``---`` lines ("" without one)."""
     front_matter: Located
     body: str
     body_line: int
     """1-based line of the file on which ``body`` starts."""
+
+    @property
+    def text(self) -> str:
+        """The whole file (joined on demand: a site keeps only the body of each page)."""
+        return self.head + self.body
 
     def body_lines(self) -> Iterator[tuple[int, str]]:
         """Each body line with its 1-based line number in the file."""
@@ -322,7 +328,7 @@ def split_front_matter(text: str, path: str) -> Document:
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         empty = Located(path, {}, values={(): (1, 1)})
-        return Document(path, text, empty, text, 1)
+        return Document(path, "", empty, text, 1)
     for end in range(1, len(lines)):
         if _END.match(lines[end]):
             break
@@ -336,7 +342,7 @@ def split_front_matter(text: str, path: str) -> Document:
     elif not isinstance(located.data, dict):
         raise SourceError(path, "front matter must be a mapping of `key: value` lines", line=2)
     body = "\n".join(lines[end + 1 :])
-    return Document(path, text, located, body, end + 2)
+    return Document(path, text[: len(text) - len(body)], located, body, end + 2)
 
 
 def read_document(path: Path, display: str) -> Document:

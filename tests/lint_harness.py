@@ -80,7 +80,7 @@ def page_doc(
     meta = model.model_validate(meta_data)
     located = parse_yaml(yaml.safe_dump(meta_data), path)
     src = path.removeprefix("content/")
-    document = Document(path, text, located, text, 1)
+    document = Document(path, "", located, text, 1)
     page = Page(src, path, document, meta, url_for(src))
     return LintDocument.parse(path, text, meta=meta, kind="page", page=page)
 

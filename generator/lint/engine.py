@@ -230,7 +230,7 @@ def _lint_run(
         if key:
             cache.put(key, found)
         findings.extend(found)
-        parsed.append(doc)
+        parsed.append(None)  # whole-site rules get a stub, parsed again only where they need it
     ctx.documents = [
         doc if doc is not None else item.stub(site) for item, doc in zip(items, parsed, strict=True)
     ]
