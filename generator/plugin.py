@@ -219,7 +219,9 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         if core is None:
             return None
         body = core.doc.body
-        return "\n" + body if body.startswith("---") else body
+        # MkDocs reads leading `key: value` lines as MultiMarkdown metadata unless the text
+        # starts with a blank line: a body starting "Note: call first" would lose its line.
+        return body if body.startswith("\n") else "\n" + body
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -232,6 +234,8 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             page.meta = core.meta.model_dump(mode="json", exclude_none=True)
             page.meta["title"] = core.title
             page.update_date = core.lastmod.isoformat() if core.lastmod else "1980-01-01"
+            if markdown == core.doc.body.lstrip("\n"):
+                return core.doc.body  # MkDocs made a copy of the text: keep one copy, not two
         return markdown
 
     def on_page_content(

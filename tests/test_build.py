@@ -292,3 +292,15 @@ def test_drafts_are_not_published(built_copy: BuiltSite) -> None:
     assert result.code == 0, result.output
     assert not (project / "site/cardiology/chest-pain/can-coffee-cause-chest-pain").exists()
     shutil.rmtree(project / "site")
+
+
+def test_a_body_starting_with_key_value_text_keeps_its_first_line(built_copy: BuiltSite) -> None:
+    """MkDocs reads leading ``key: value`` lines as MultiMarkdown metadata; carewheel has
+    already taken the front matter, so such a first line is text and must stay."""
+    page = built_copy.project / "content/privacy.md"
+    head, _, body = page.read_text("utf-8").partition("\n---\n\n")
+    page.write_text(f"{head}\n---\nNote: call us first.\nSecond line.\n\n{body}", "utf-8")
+    result = run(["carewheel", "build"], built_copy.project)
+    assert result.code == 0, result.output
+    main = soup(built_copy.site / "privacy/index.html").select_one("main")
+    assert "Note: call us first." in main.get_text()
