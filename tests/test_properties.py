@@ -394,16 +394,9 @@ fragments = st.one_of(
 )
 
 
-def without_known_panic(text: str) -> str:
-    """Backticks after a "[" become quotes: markdown-it-pyrs panics on "[" followed by "`"
-    ("Press [`Book"), a known bug listed in docs/security.md under open items."""
-    cut = text.find("[")
-    return text if cut < 0 else text[:cut] + text[cut:].replace("`", "'")
-
-
-prose_texts = st.lists(fragments, max_size=25).map(
-    lambda parts: without_known_panic(" ".join(parts).replace("\r", "\n"))
-)
+# Backticks after a "[" stay in: markdown-it-pyrs 0.4.0 panics on them ("Press [`Book"), and
+# the linter must survive that (generator/lint/document.py: markdown_tree).
+prose_texts = st.lists(fragments, max_size=25).map(lambda parts: " ".join(parts).replace("\r", "\n"))
 
 
 @FAST

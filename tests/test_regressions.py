@@ -309,3 +309,18 @@ def test_variant_id_errors_say_what_is_expected(project: Path) -> None:
     result = CliRunner().invoke(main, ["check", "-f", str(project / "mkdocs.yml")])
     assert result.exit_code == 1
     assert "1 to 12 lowercase letters or digits" in result.output
+
+
+@pytest.mark.parametrize("text", ["Press [`Book to start.", "See [a` note", "![`x", "[``"])
+def test_unclosed_backticks_after_a_bracket_do_not_crash_the_linter(
+    text: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """markdown-it-pyrs 0.4.0 panics on these (a Rust panic, a BaseException). The linter
+    reads them again with backticks as apostrophes: positions stay right, nothing is printed."""
+    from tests.lint_harness import page_doc, rule, run_rule
+
+    doc = page_doc(f"Our team is caring.\n\n{text} We are the best clinic in the state.\n")
+    found = run_rule(rule("CL004"), doc)
+    column = len(text) + len(" We are the ") + 1
+    assert [(f.line, f.col) for f in found] == [(3, column)]
+    assert capfd.readouterr().err == ""

@@ -14,10 +14,13 @@ each body line is (front matter above it, or a YAML block scalar indented in a c
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, repeat
@@ -27,6 +30,43 @@ from typing import Any, overload
 from markdown_it_pyrs import MarkdownIt, Node
 
 _PARSER = MarkdownIt("commonmark").enable("table")
+
+
+def markdown_tree(body: str) -> Node:
+    """markdown-it-pyrs's syntax tree of ``body``.
+
+    Version 0.4.0 panics when a ``[`` is followed by an unclosed run of backticks
+    ("Press [`Book"): a bug in its code-span scanner, raised as pyo3's ``PanicException``
+    (a ``BaseException``) after Rust prints the panic to standard error. Text with both
+    characters is parsed with standard error silenced; on a panic it is parsed again with
+    backticks read as apostrophes, which keeps every position (code spans become prose).
+    """
+    if "[" not in body or "`" not in body:
+        return _PARSER.tree(body)
+    with _stderr_silenced():
+        try:
+            return _PARSER.tree(body)
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+    return _PARSER.tree(body.replace("`", "'"))
+
+
+@contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null for the block (what Rust's panic hook writes to)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 _BLOCKS = frozenset(
     {
         "root",
@@ -270,7 +310,7 @@ class LintDocument:
         lines = body.split("\n")
         mapping = compact_line_map(line_map) if line_map else ConsecutiveLines(1, len(lines))
         doc = cls(path, body, mapping, **kw)
-        _Walker(doc, lines).walk(_PARSER.tree(body))
+        _Walker(doc, lines).walk(markdown_tree(body))
         doc.parsed = True
         return doc
 
