@@ -106,3 +106,16 @@ def test_rule_case(case: dict[str, Any], tmp_path: Path) -> None:
         return
     got = [f"{f.line}:{f.col}" for f in found]
     assert got == [str(e) for e in expect], [str(f) for f in found]
+
+
+def test_body_links_reads_every_link_form_and_skips_code() -> None:
+    from generator.lint.rules.structure import body_links
+
+    body = (
+        "See [angina](what-is-angina.md) and [tests][t].\n\n"
+        "   [t]: <heart-tests/index.md>\n\n"
+        'A <a href="../primary-care/">primary care</a> link.\n\n'
+        "`[not](code.md)`\n\n```\n[fenced](fenced.md)\n```\n"
+    )
+    assert sorted(body_links(body)) == ["../primary-care/", "heart-tests/index.md", "what-is-angina.md"]
+    assert body_links("No links here.") == []

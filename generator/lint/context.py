@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from generator.campaigns import CampaignSource
+from generator.campaigns import CampaignSource, Status
 from generator.content import Page, ServiceLine, Site
 from generator.intake import normalize_phone, pathway_phone
 from generator.lint.document import LintDocument
@@ -49,6 +49,19 @@ class Context:
         if route and route in intake.pathways:
             return route, intake.pathways[route]
         return None
+
+    @cached_property
+    def expired_landing_segments(self) -> dict[str, str]:
+        """URL segment (``lp/<segment>/...``) → slug, for every expired campaign (once per
+        run: every page asks)."""
+        out = {}
+        for slug, specs in self.site.landing.items():
+            if self.site.campaign_status(slug) is Status.EXPIRED:
+                for spec in specs:
+                    parts = spec.src.split("/")
+                    if len(parts) > 1:
+                        out[parts[1]] = slug
+        return out
 
     @cached_property
     def organization_phones(self) -> set[str]:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from generator.campaigns import Status
 from generator.lint.context import Context
 from generator.lint.document import LintDocument
 from generator.lint.rule import Diagnostic, Rule, Severity
@@ -210,7 +209,7 @@ class LinkToExpiredCampaign(Rule):
     severity = Severity.WARNING
 
     def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
-        segments = _expired_segments(ctx)
+        segments = ctx.expired_landing_segments
         return self._links(doc, ctx, segments) if segments else ()
 
     def _links(self, doc: LintDocument, ctx: Context, segments: dict[str, str]) -> Iterable[Diagnostic]:
@@ -234,18 +233,6 @@ class LinkToExpiredCampaign(Rule):
 
 
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-
-
-def _expired_segments(ctx: Context) -> dict[str, str]:
-    """URL segment (``lp/<segment>/...``) → slug, for every expired campaign."""
-    out = {}
-    for slug, specs in ctx.site.landing.items():
-        if ctx.site.campaign_status(slug) is Status.EXPIRED:
-            for spec in specs:
-                parts = spec.src.split("/")
-                if len(parts) > 1:
-                    out[parts[1]] = slug
-    return out
 
 
 def _landing_slug(href: str, src: str, prefix: str, site_url: str, segments: dict[str, str]) -> str | None:
