@@ -143,6 +143,12 @@ PLANTS = [
         "[Write",
     ),
     Plant(
+        "PV006",
+        f"{P}/sick-visits/video-visit-when-sick.md",
+        '\nStart your visit: <a href="javascript:startVideo()">join the video call</a>.\n',
+        "href=",
+    ),
+    Plant(
         "PV005",
         f"{P}/sick-visits/when-is-a-fever-too-high.md",
         "\nSee [how to care for a cough](cough-care-at-home.md?utm_source=site).\n",

@@ -27,7 +27,7 @@ FAMILIES = {
     "SF": "safety: red-flag routing, current 911 and 988 guidance",
     "CL": "claims: guarantees, cures, absolute outcomes, superlatives, testimonials",
     "RV": "clinical review: missing or stale",
-    "PV": "privacy: third-party hosts, GET forms, health words and contact details in URLs",
+    "PV": "privacy: third-party hosts, GET forms, script in content, health words or contacts in URLs",
     "RD": "readability: Flesch-Kincaid and SMOG grade",
     "AX": "accessibility in text: alt text, link text, headings",
     "CP": "campaigns: landing copy against the pathway, expired campaigns",

@@ -644,10 +644,119 @@ class UtmOnInternalLink(Rule):
                 )
 
 
+_HANDLER = re.compile(r"on[a-z]{3,}$")  # onclick, onload, onerror; not "one"
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster"})
+_JAVASCRIPT_URL = re.compile(
+    r"^[\x00-\x20]*j[\t\n\r]*a[\t\n\r]*v[\t\n\r]*a[\t\n\r]*s[\t\n\r]*c"
+    r"[\t\n\r]*r[\t\n\r]*i[\t\n\r]*p[\t\n\r]*t[\t\n\r]*:",
+    re.I,
+)
+
+
+_MARKDOWN_JAVASCRIPT = re.compile(
+    r"(?:\]\(\s*<?|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?)[\x00-\x20]*(javascript:)", re.I | re.M
+)
+
+
+@dataclass(frozen=True)
+class Code:
+    """Script in HTML: an inline ``<script>``, an ``on…`` handler or a ``javascript:`` URL."""
+
+    offset: int
+    what: str
+
+
+def html_code(text: str) -> Iterator[Code]:
+    """Every place the HTML ``text`` would run script (data blocks such as JSON-LD do not)."""
+    for tag in _TAG.finditer(_masked(text)):
+        name = tag.group(1).lower()
+        if name == "script":  # inline code; a src= file is PV001's when it is third-party
+            attrs = {n: v for n, v, _ in _attributes(tag)}
+            if "src" not in attrs and not _NOT_LOADED_SCRIPT.search(attrs.get("type", "")):
+                yield Code(tag.start(), "an inline <script>")
+        base = tag.start(2)
+        for attr in _ATTR.finditer(tag.group(2)):
+            attribute = attr.group(1).lower()
+            value = next((attr.group(g) for g in (2, 3, 4) if attr.group(g) is not None), None)
+            if _HANDLER.match(attribute) and value is not None:
+                yield Code(base + attr.start(), f"an event handler ({attribute}=)")
+            elif attribute in _URL_ATTRIBUTES and value and _JAVASCRIPT_URL.match(value):
+                yield Code(base + attr.start(), f"a javascript: URL ({attribute}=)")
+
+
+_CODE_MESSAGE = (
+    "content runs script: {what}. The site's Content Security Policy blocks it, so it does not "
+    "work, and where it did it could send what patients read to others; scripts belong in the "
+    "theme, where they are reviewed"
+)
+
+
+class ScriptInContent(Rule):
+    """Script in page or campaign copy.
+
+    ## What it does
+    Flags an inline `<script>` (one without `src`, other than a data block such as JSON-LD),
+    an event-handler attribute (`onclick`, `onload`, `onerror` ...) or a `javascript:` URL
+    in page HTML, Markdown links, campaign copy or the theme's templates.
+
+    ## Why is this bad?
+    Every carewheel page has a Content Security Policy that runs only the site's own script
+    files, so script pasted into content silently does nothing. Where it did run (a page
+    copied elsewhere, a host that drops the policy), it would be code no one reviewed,
+    running next to health information: the usual way trackers and injected code reach
+    patients. The theme's own scripts live in files under `assets/`.
+
+    ## Example
+    ```markdown
+    <button onclick="window.location='/contact'">Ask a question</button>
+
+    Or [book now](javascript:openScheduler()).
+    ```
+
+    Use instead:
+    ```markdown
+    <a href="../contact/">Ask a question</a>
+
+    Or [book now](https://www.riverbend-health.example/schedule/).
+    ```
+    """
+
+    code = "PV006"
+    name = "script-in-content"
+    severity = Severity.ERROR
+    kinds = frozenset({"page", "campaign"})
+
+    def check(self, doc: LintDocument, ctx: Context) -> Iterable[Diagnostic]:
+        for html in doc.html:
+            for code in html_code(html.content):
+                yield self.at(
+                    doc, html_position(doc, html, code.offset), _CODE_MESSAGE.format(what=code.what)
+                )
+        if "avascript" not in doc.lower:
+            return
+        # CommonMark parsers refuse javascript: link targets (so doc.links lacks them), but
+        # Python-Markdown, which renders the page, makes them links: read the text itself.
+        for match in _MARKDOWN_JAVASCRIPT.finditer(doc.body):
+            at = match.start(1)
+            line = doc.body.count("\n", 0, at)
+            position = doc.file_position(line, at - (doc.body.rfind("\n", 0, at) + 1))
+            if position.line not in doc.code_lines:
+                yield self.at(doc, position, _CODE_MESSAGE.format(what="a javascript: link"))
+
+    def check_site(self, ctx: Context) -> Iterable[Diagnostic]:
+        for file in theme_files(ctx):
+            if file.path.endswith(".html"):
+                for code in html_code(file.text):
+                    yield _finding(
+                        self, file.path, file.position(code.offset), _CODE_MESSAGE.format(what=code.what)
+                    )
+
+
 RULES = (
     ThirdPartyResource(),
     FormSendsWithGet(),
     ConditionWordInUrl(),
     ContactDetailsInQuery(),
     UtmOnInternalLink(),
+    ScriptInContent(),
 )
