@@ -256,6 +256,14 @@ def _new(config_file: Path | None, make: Callable[[Site], Path], *, service_line
     help="Lint every document again (default: reuse the findings of unchanged ones, kept in "
     ".carewheel-cache/; CAREWHEEL_NO_CACHE=1 does the same, for builds too).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that check documents [default: the CPUs this process may use; 1 on "
+    "macOS and Windows]. Small runs use fewer: at least 100 documents each.",
+)
 @config_option
 def lint(
     paths: tuple[Path, ...],
@@ -265,6 +273,7 @@ def lint(
     ignore: str | None,
     exit_zero: bool,
     no_cache: bool,
+    jobs: int | None,
     config_file: Path | None,
 ) -> None:
     """Check pages and campaigns against intake scripts and content rules. Renders nothing.
@@ -273,7 +282,15 @@ def lint(
     script or mkdocs.yml lints everything: its facts apply to every page. Exits 1 when a
     finding is an error.
     """
-    _lint(paths, fmt, output, select, ignore, exit_zero, no_cache, config_file)
+    _lint(paths, fmt, output, select, ignore, exit_zero, no_cache, jobs or _cpus(), config_file)
+
+
+def _cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 @reports_errors
@@ -285,6 +302,7 @@ def _lint(
     ignore: str | None,
     exit_zero: bool,
     no_cache: bool,
+    jobs: int,
     config_file: Path | None,
 ) -> None:
     from generator.lint import reporters
@@ -302,7 +320,7 @@ def _lint(
         settings = settings.model_copy(update={"ignore": [*settings.ignore, *extra]})
     wanted = _lint_paths(project, paths)
     cache = cache_file(project.root, disabled=no_cache)
-    findings, linted = lint_run(site, settings, wanted, cache=cache)
+    findings, linted = lint_run(site, settings, wanted, cache=cache, jobs=jobs)
     report = reporters.render(
         fmt,
         findings,

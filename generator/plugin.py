@@ -75,7 +75,7 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         self.building_dir: Path | None = None
         self.warnings: CountHandler | None = None
         self.has_h1: set[str] = set()
-        self.background_lint: BackgroundLint | None = None
+        self.background_lint: BackgroundLint[list[Diagnostic]] | None = None
 
     # --- configuration -------------------------------------------------------------------
 

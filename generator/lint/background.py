@@ -17,12 +17,11 @@ import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.errors import CarewheelError
-from generator.lint.rule import Diagnostic
 
-Job = Callable[[], list[Diagnostic]]
+T = TypeVar("T")
 
 
 def can_fork() -> bool:
@@ -35,18 +34,18 @@ def can_fork() -> bool:
     )
 
 
-class BackgroundLint:
-    """A lint run in a forked child; ``findings()`` waits for it."""
+class BackgroundLint(Generic[T]):
+    """A lint job run in a forked child; ``findings()`` waits for its result."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Callable[[], T]) -> None:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_child, args=(job, sender), name="carewheel-lint")
         self._process.start()
         sender.close()
 
-    def findings(self) -> list[Diagnostic]:
-        """The child's findings; its error, if it had one, raised here as ``CarewheelError``."""
+    def findings(self) -> T:
+        """The child's result; its error, if it had one, raised here as ``CarewheelError``."""
         try:
             kind, payload = self._receiver.recv()
         except EOFError:
@@ -59,8 +58,8 @@ class BackgroundLint:
         self._process.join()
         if kind == "error":
             raise CarewheelError(str(payload))
-        findings: list[Diagnostic] = payload
-        return findings
+        result: T = payload
+        return result
 
     def cancel(self) -> None:
         """Stop the child (the build failed; nobody will read its findings)."""
@@ -70,7 +69,7 @@ class BackgroundLint:
         self._receiver.close()
 
 
-def _child(job: Job, sender: Connection) -> None:
+def _child(job: Callable[[], Any], sender: Connection) -> None:
     """In the forked process: run the job, send ("ok", findings) or ("error", message)."""
     message: tuple[str, Any]
     try:

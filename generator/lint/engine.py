@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from generator.batch import without_gc
@@ -172,10 +173,12 @@ def lint(
     *,
     today: dt.date | None = None,
     cache: Path | None = None,
+    jobs: int = 1,
 ) -> list[Diagnostic]:
     """Run the selected rules over the site (or the documents under ``paths``). With
-    ``cache`` (a file), findings of unchanged documents are reused (see ``cache.py``)."""
-    return lint_run(site, settings, paths, today=today, cache=cache)[0]
+    ``cache`` (a file), findings of unchanged documents are reused (see ``cache.py``); with
+    ``jobs`` > 1, documents are checked by that many processes (see ``_check_local``)."""
+    return lint_run(site, settings, paths, today=today, cache=cache, jobs=jobs)[0]
 
 
 def lint_run(
@@ -185,10 +188,11 @@ def lint_run(
     *,
     today: dt.date | None = None,
     cache: Path | None = None,
+    jobs: int = 1,
 ) -> tuple[list[Diagnostic], list[str]]:
     """``lint``, also returning the paths of the documents it read."""
     with without_gc():
-        return _lint_run(site, settings, paths, today or site.today, LintCache(cache))
+        return _lint_run(site, settings, paths, today or site.today, LintCache(cache), jobs)
 
 
 def _facts_key(site: Site, settings: LintSettings, today: dt.date, rules: list[Rule]) -> str:
@@ -208,7 +212,7 @@ def _facts_key(site: Site, settings: LintSettings, today: dt.date, rules: list[R
 
 
 def _lint_run(
-    site: Site, settings: LintSettings, paths: Sequence[str], today: dt.date, cache: LintCache
+    site: Site, settings: LintSettings, paths: Sequence[str], today: dt.date, cache: LintCache, jobs: int
 ) -> tuple[list[Diagnostic], list[str]]:
     ctx = Context(site, settings, today)
     rules = selected_rules(settings)
@@ -217,20 +221,21 @@ def _lint_run(
     facts = _facts_key(site, settings, today, local) if cache.path is not None else ""
     findings: list[Diagnostic] = []
     items = sources(site, settings, paths)
-    parsed: list[LintDocument | None] = []
-    for item in items:
-        key = digest(facts, item.path, item.key_text) if cache.path is not None else ""
+    keys = [digest(facts, item.path, item.key_text) if cache.path is not None else "" for item in items]
+    pending: list[int] = []
+    for i, key in enumerate(keys):
         cached = cache.get(key) if key else None
-        if cached is not None:
+        if cached is None:
+            pending.append(i)
+        else:
             findings.extend(cached)
-            parsed.append(None)
-            continue
-        doc = item.parse(site)
-        found = [f for rule in local if doc.kind in rule.kinds for f in rule.check(doc, ctx)]
-        if key:
-            cache.put(key, found)
+    checked = _check_local([items[i] for i in pending], local, ctx, jobs)
+    for i, found in zip(pending, checked, strict=True):
+        if keys[i]:
+            cache.put(keys[i], found)
         findings.extend(found)
-        parsed.append(None)  # whole-site rules get a stub, parsed again only where they need it
+    # Whole-site rules get stubs, parsed again only where they need it.
+    parsed: list[LintDocument | None] = [None] * len(items)
     ctx.documents = [
         doc if doc is not None else item.stub(site) for item, doc in zip(items, parsed, strict=True)
     ]
@@ -248,6 +253,41 @@ def _lint_run(
                 findings.append(finding)
     cache.save(partial=bool(paths))
     return finalize(findings, ctx, rules), [item.path for item in items]
+
+
+MIN_DOCUMENTS_PER_JOB = 100
+"""Below this many documents per process, forking costs more than it saves."""
+
+
+def _check_local(items: list[Source], rules: list[Rule], ctx: Context, jobs: int) -> list[list[Diagnostic]]:
+    """The cacheable rules' findings for each item, in order. With ``jobs`` > 1 (and where
+    forking is safe), the items are split into contiguous runs: forked children check all
+    but the first, which this process checks meanwhile. Children share the loaded site
+    without copying it and send back only their findings."""
+    from generator.lint.background import BackgroundLint, can_fork
+
+    def check(part: list[Source]) -> list[list[Diagnostic]]:
+        out = []
+        for item in part:
+            doc = item.parse(ctx.site)
+            out.append([f for rule in rules if doc.kind in rule.kinds for f in rule.check(doc, ctx)])
+        return out
+
+    jobs = min(jobs, len(items) // MIN_DOCUMENTS_PER_JOB)
+    if jobs <= 1 or not can_fork():
+        return check(items)
+    size = -(-len(items) // jobs)
+    parts = [items[i : i + size] for i in range(0, len(items), size)]
+    children = [BackgroundLint(partial(check, part)) for part in parts[1:]]
+    try:
+        results = check(parts[0])
+        for child in children:
+            results += child.findings()
+    except BaseException:
+        for child in children:
+            child.cancel()
+        raise
+    return results
 
 
 def finalize(findings: list[Diagnostic], ctx: Context, rules: list[Rule]) -> list[Diagnostic]:
