@@ -43,9 +43,17 @@ def test_build_benchmark_runs(tmp_path: Path) -> None:
 
 def test_lint_benchmark_runs(tmp_path: Path) -> None:
     report = bench("lint.py", "--pages", "40", "--runs", "1", tmp=tmp_path)
-    assert "carewheel lint (all rules)" in report
+    for row in (
+        "carewheel lint (all rules, one core: -j 1)",
+        "carewheel lint (all rules, all cores)",
+        "carewheel lint, cache warm",
+        "carewheel lint FILE (one changed file, cache warm)",
+        "markdownlint-cli2 (all default rules)",
+    ):
+        assert f"| {row} |" in report
     assert "with the cache warm and nothing changed" in report
     assert "pages/s on one core" in report
+    assert "One changed file (pre-commit)" in report
 
 
 def test_campaign_benchmark_runs(tmp_path: Path) -> None:
