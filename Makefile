@@ -72,6 +72,7 @@ bench: bench-setup
 	$(BIN)/python benchmarks/builds.py
 	$(BIN)/python benchmarks/campaigns.py
 	$(BIN)/python benchmarks/lint.py
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf site .site.building-* .site.old-* .carewheel-cache .pytest_cache .mypy_cache .ruff_cache

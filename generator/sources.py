@@ -101,6 +101,7 @@ class _Loader(_Parser, yaml.constructor.SafeConstructor, _Resolver):
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)  # type: ignore[type-var]
 
 
+_STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
@@ -239,6 +240,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.located.values[loc] = self.where(node)
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value  # most values: what the constructor would return, without it
         if node.tag not in _STANDARD_TAGS:
             if not self.lenient:
                 raise self.fail(node, loc, f"unsupported YAML tag {node.tag!r}")
@@ -275,7 +278,7 @@ class _Builder:
         for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, loc, "a key must be a plain value, not a list or mapping")
-            key = self.loader.construct_object(key_node)
+            key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
             if not isinstance(key, str | int | bool) and key is not None:
                 key = str(key_node.value)
             identity = (type(key), key)
