@@ -9,6 +9,7 @@ of them. Nothing is written here.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,10 +285,9 @@ class Site:
 
 def url_for(src: str, *, directory_urls: bool = True) -> str:
     """MkDocs' URL for a Markdown file: ``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``."""
-    path = Path(quote(src))
-    stem = path.stem
-    parent = path.parent.as_posix()
-    parent = "" if parent == "." else parent + "/"
+    parent, _, name = quote(src).rpartition("/")
+    stem = posixpath.splitext(name)[0]
+    parent = parent + "/" if parent else ""
     if stem in ("index", "README"):
         return parent if directory_urls else parent + "index.html"
     return f"{parent}{stem}/" if directory_urls else f"{parent}{stem}.html"
@@ -295,6 +295,11 @@ def url_for(src: str, *, directory_urls: bool = True) -> str:
 
 def markdown_files(docs_dir: Path) -> list[Path]:
     """Every Markdown file MkDocs would build (dot files and folders skipped), sorted."""
+    return [path for path, _ in markdown_sources(docs_dir)]
+
+
+def markdown_sources(docs_dir: Path) -> list[tuple[Path, str]]:
+    """``markdown_files`` with each file's path inside ``docs_dir`` (``a/b.md``)."""
     out = []
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir)
@@ -302,16 +307,18 @@ def markdown_files(docs_dir: Path) -> list[Path]:
             continue
         if rel.parts and rel.parts[0] == "templates":
             continue
-        out.append(path)
+        out.append((path, rel.as_posix()))
     return out
 
 
-def read_page(path: Path, project: Project, *, directory_urls: bool = True) -> Page:
-    """Read and validate one Markdown page (raises ``SourceErrors`` with all its errors)."""
-    shown = project.display(path)
+def read_page(path: Path, project: Project, *, directory_urls: bool = True, src: str | None = None) -> Page:
+    """Read and validate one Markdown page (raises ``SourceErrors`` with all its errors).
+    ``src``, the path inside ``docs_dir``, is worked out when not given."""
+    if src is None:
+        src = path.relative_to(project.docs_dir).as_posix()
+    shown = project.docs_display + src
     doc = read_document(path, shown)
     data = doc.front_matter.data
-    src = path.relative_to(project.docs_dir).as_posix()
     if "type" not in data:  # adopted content (Jekyll, Hugo): a plain page, with warnings
         mapped, warnings = adopt(doc)
         plain = validate(PlainPage, doc.front_matter, data=mapped)
@@ -445,19 +452,19 @@ def _load_site(
     pages: dict[str, Page] = {}
     unreadable_pages: set[str] = set()
     known = previous.pages if previous is not None else {}
-    for path in markdown_files(project.docs_dir):
+    for path, src in markdown_sources(project.docs_dir):
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
-        old = known.get(path.relative_to(project.docs_dir).as_posix())
+        old = known.get(src)
         if old is not None and old.stamp == stamp and not isinstance(old.meta, LandingMeta):
             pages[old.src] = old
             continue
         try:
-            page = read_page(path, project, directory_urls=directory_urls)
+            page = read_page(path, project, directory_urls=directory_urls, src=src)
             page.stamp = stamp
         except (SourceError, SourceErrors) as exc:
             errors.add(exc)
-            unreadable_pages.add(path.relative_to(project.docs_dir).as_posix())
+            unreadable_pages.add(src)
             continue
         pages[page.src] = page
     if organization is None or org_located is None:

@@ -7,6 +7,7 @@ the same settings apply whether MkDocs or the CLI drives the work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,12 @@ class Project:
     site_url: str
     site_name: str
     settings: PluginSettings
+
+    @cached_property
+    def docs_display(self) -> str:
+        """``docs_dir`` as shown in messages, with a slash (``content/``; "" at the root)."""
+        shown = self.display(self.docs_dir)
+        return "" if shown == "." else shown + "/"
 
     def display(self, path: Path) -> str:
         """``path`` as shown in messages: relative to the project root when inside it."""
