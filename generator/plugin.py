@@ -419,6 +419,11 @@ def build(
         mkdocs_build(config)
     except Abort as exc:
         raise CarewheelError(str(exc.message)) from None
+    except KeyboardInterrupt:  # MkDocs reports only Exceptions to plugins: clean up here
+        for instance in config.plugins.values():
+            if isinstance(instance, CarewheelPlugin):
+                instance.on_build_error(error=CarewheelError("interrupted"))
+        raise
     finally:
         _preloaded = None
         config.plugins.on_shutdown()

@@ -74,3 +74,13 @@ def test_no_fork_while_threads_run() -> None:
     finally:
         release.set()
         worker.join()
+
+
+def _interrupted() -> list[Diagnostic]:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_the_child_prints_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(CarewheelError, match=r"exit code 130"):
+        BackgroundLint(_interrupted).findings()
+    assert "Traceback" not in capfd.readouterr().err

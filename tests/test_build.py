@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -12,7 +16,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from tests.conftest import ROOT, BuiltSite, run, tree_digest
+from tests.conftest import BIN, EPOCH, ROOT, BuiltSite, run, tree_digest
 
 pytestmark = pytest.mark.build
 
@@ -304,3 +308,31 @@ def test_a_body_starting_with_key_value_text_keeps_its_first_line(built_copy: Bu
     assert result.code == 0, result.output
     main = soup(built_copy.site / "privacy/index.html").select_one("main")
     assert "Note: call us first." in main.get_text()
+
+
+def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(built_copy: BuiltSite) -> None:
+    """SIGINT once the build has started writing (its temporary folder exists): the build
+    stops with exit 1, no traceback, the old site/ as it was, no .site.building-* left, and
+    the forked linter is stopped too."""
+    project = built_copy.project
+    before = tree_digest(built_copy.site)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CAREWHEEL_NO_CACHE": "1"}
+    process = subprocess.Popen(
+        [str(BIN / "carewheel"), "build"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while not [p for p in project.iterdir() if p.name.startswith(".site.building-")]:
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    text = output.decode("utf-8", "replace")
+    assert process.returncode == 1, text
+    assert "Traceback" not in text
+    assert tree_digest(built_copy.site) == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".site.")]

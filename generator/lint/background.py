@@ -76,10 +76,15 @@ def _child(job: Callable[[], Any], sender: Connection) -> None:
         message = ("ok", job())
     except CarewheelError as exc:
         message = ("error", str(exc))
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the parent reports it
+        os._exit(130)
     except Exception:  # a bug: the parent reports it with the child's traceback
         message = ("error", "the linter failed:\n" + traceback.format_exc())
-    sender.send(message)
-    sender.close()
+    try:
+        sender.send(message)
+        sender.close()
+    except OSError:  # the parent is gone: nobody to tell
+        os._exit(1)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # no interpreter teardown: the parent owns every file and handler
