@@ -258,6 +258,7 @@ class CarewheelPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         """Filters and globals for the theme."""
         assert self.site is not None
         env.autoescape = True
+        env.auto_reload = self.command == "serve"  # a build's templates do not change: no stat per include
         register(env, self.site)
         env.globals["has_own_h1"] = lambda page: page is not None and page.file.src_uri in self.has_h1
         if self.command == "serve":
