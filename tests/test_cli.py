@@ -37,7 +37,10 @@ def carewheel(project: Path, *args: str, epoch: str = PINNED_TODAY) -> Result:
 def commands(
     group: click.Group, path: tuple[str, ...] = ()
 ) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # lazy commands too (cli.LazyGroup)
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield (*path, name), command
         if isinstance(command, click.Group):
             yield from commands(command, (*path, name))
@@ -97,7 +100,9 @@ def test_help_works_and_says_something(path: tuple[str, ...], command: click.Com
 
 def test_every_command_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
-    missing = [name for name in main.commands if f"carewheel {name}" not in readme]
+    names = main.list_commands(click.Context(main))
+    assert {"leads", "report", "gaps", "review"} <= set(names)  # the lazily imported ones
+    missing = [name for name in names if f"carewheel {name}" not in readme]
     assert sorted(missing) == sorted(UNDOCUMENTED_COMMANDS), "update README.md or UNDOCUMENTED_COMMANDS"
     new = main.commands["new"]
     assert isinstance(new, click.Group)
