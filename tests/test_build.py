@@ -311,11 +311,20 @@ def test_a_body_starting_with_key_value_text_keeps_its_first_line(built_copy: Bu
 
 
 def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(built_copy: BuiltSite) -> None:
-    """SIGINT once the build has started writing (its temporary folder exists): the build
-    stops with exit 1, no traceback, the old site/ as it was, no .site.building-* left, and
-    the forked linter is stopped too."""
+    """SIGINT while MkDocs writes pages into its temporary folder (a hook holds the build
+    there): the build stops with exit 1, no traceback, the old site/ as it was, and no
+    .site.building-* left."""
     project = built_copy.project
     before = tree_digest(built_copy.site)
+    (project / "hold.py").write_text(
+        "import time\nfrom pathlib import Path\n\n\n"
+        "def on_post_page(output, page, config):\n"
+        "    if any(Path(config.site_dir).rglob('*.html')):  # pages are being written\n"
+        "        Path('rendering').touch()\n        time.sleep(120)\n    return output\n",
+        "utf-8",
+    )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hold.py\n")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CAREWHEEL_NO_CACHE": "1"}
     process = subprocess.Popen(
         [str(BIN / "carewheel"), "build"],
@@ -324,13 +333,19 @@ def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(built_copy: B
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while not [p for p in project.iterdir() if p.name.startswith(".site.building-")]:
-        assert process.poll() is None, "the build ended before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while not (project / "rendering").exists():
+            assert process.poll() is None, "the build ended before it wrote a page"
+            assert time.monotonic() < deadline, "the build wrote no page within 60 s"
+            time.sleep(0.01)
+        assert [p for p in project.iterdir() if p.name.startswith(".site.building-")]
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     text = output.decode("utf-8", "replace")
     assert process.returncode == 1, text
     assert "Traceback" not in text
