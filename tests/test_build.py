@@ -326,8 +326,14 @@ def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(built_copy: B
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("\nhooks:\n  - hold.py\n")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CAREWHEEL_NO_CACHE": "1"}
+    # Ctrl-C must reach the build even when the test runner runs in the background (where the
+    # shell sets SIGINT to "ignore", which children inherit and Python then keeps).
+    command = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from generator.cli import run; sys.argv = ['carewheel', 'build']; run()"
+    )
     process = subprocess.Popen(
-        [str(BIN / "carewheel"), "build"],
+        [str(BIN / "python"), "-c", command],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,

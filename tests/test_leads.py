@@ -630,7 +630,12 @@ def test_leads_serve_refuses_other_than_loopback(tmp_path: Path) -> None:
 
 def test_leads_serve_accepts_posts_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     db = tmp_path / "build/leads.sqlite"
-    command = "from generator.cli_leads import leads; leads()"
+    # Ctrl-C must reach it even when the test runner was started in the background (where
+    # the shell sets SIGINT to "ignore", which children inherit and Python then keeps).
+    command = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from generator.cli_leads import leads; leads()"
+    )
     args = ["serve", "--port", "0", "--db", str(db), "--allow-origin", ALLOWED]
     proc = subprocess.Popen(
         [sys.executable, "-c", command, *args],
