@@ -23,7 +23,11 @@ from typing import Any, TypeVar
 import click
 
 from generator.errors import CarewheelError, SourceError, SourceErrors, UsageError
-from generator.funnel import DataWarnings, format_hours
+from generator.funnel import format_hours
+from generator.tables import DataWarnings
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+"""The same help options as `carewheel` itself, also when a command runs on its own."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUTPUT = Path("build/reports")
@@ -92,7 +96,7 @@ def _both_or_neither(leads: Path | None, appointments: Path | None) -> bool:
     return leads is not None
 
 
-@click.command()
+@click.command(context_settings=CONTEXT)
 @_file_option("--leads", LEADS_HELP + " Default: the project's build/leads.sqlite.")
 @_file_option("--appointments", APPOINTMENTS_HELP, required=True)
 @click.option(
@@ -117,6 +121,7 @@ def _report(
 ) -> None:
     from generator import funnel
     from generator.content import load_site
+    from generator.funnel_output import check_output_dir, write_report
     from generator.project import load_project
 
     project = load_project(config_file)
@@ -124,10 +129,10 @@ def _report(
         leads = project.root / LEAD_STORE
         if not leads.is_file():
             raise UsageError(f"no --leads given and no lead store at {project.display(leads)}; pass --leads")
-    folder = funnel.check_output_dir(project, output or project.root / DEFAULT_OUTPUT)
+    folder = check_output_dir(project, output or project.root / DEFAULT_OUTPUT)
     site = load_site(project)
     result = funnel.load_report(site, leads, appointments, timezone)
-    written = funnel.write_report(result, folder)
+    written = write_report(result, folder)
     _warn(result.warnings)
     total = result.total()
     click.echo(f"Wrote {', '.join(project.display(p) for p in written)}.")
@@ -138,7 +143,7 @@ def _report(
     )
 
 
-@click.command()
+@click.command(context_settings=CONTEXT)
 @_file_option("--questions", QUESTIONS_HELP, required=True)
 @click.option(
     "-o",
@@ -176,7 +181,7 @@ def _gaps(
 ) -> None:
     from generator import gaps as core
     from generator.content import load_site
-    from generator.funnel import check_output_dir, write_files
+    from generator.funnel_output import check_output_dir, write_files
     from generator.project import load_project
 
     if cluster and group is None:
@@ -207,7 +212,7 @@ def _gaps(
         click.echo(f"  group {g.number}: {', '.join(g.theme)} ({g.service_line}, asked {g.count}×)")
 
 
-@click.command()
+@click.command(context_settings=CONTEXT)
 @click.option(
     "--date",
     "day",
@@ -268,7 +273,7 @@ def _review(
     click.echo("Before the meeting: fill in 'Changes to test next'; tick each one (- [x]) once it ships.")
 
 
-@click.command("close")
+@click.command("close", context_settings=CONTEXT)
 @click.argument("slug")
 @_file_option("--leads", LEADS_HELP)
 @_file_option("--appointments", APPOINTMENTS_HELP)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import UsageError
-from generator.funnel import BAD_DATE, DATE_FORMATS, Column, DataWarnings, parse_datetime, read_table
+from generator.tables import BAD_DATE, DATE_FORMATS, Column, DataWarnings, parse_datetime, read_table
 
 if TYPE_CHECKING:
     from generator.content import Page, Site
@@ -355,7 +355,7 @@ def find_gaps(site: Site, asked: list[Asked], source: str, warnings: DataWarning
 
 def load_gaps(site: Site, questions_path: Path, timezone: str = "UTC") -> GapsReport:
     """Read the question log of a project and find the gaps (nothing is written)."""
-    from generator.funnel import resolve_timezone
+    from generator.tables import resolve_timezone
 
     warnings = DataWarnings()
     shown = site.project.display(questions_path.resolve())

@@ -16,10 +16,11 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner, Result
 
-from generator import funnel
+from generator import funnel, funnel_output, tables
 from generator.cli_flywheel import report
 from generator.errors import SourceError
-from generator.funnel import CampaignInfo, DataWarnings, parse_datetime
+from generator.funnel import CampaignInfo
+from generator.tables import DataWarnings, parse_datetime
 from tests.conftest import ROOT
 
 DEMO = ROOT / "demo-data"
@@ -156,7 +157,7 @@ def test_weekly_and_monthly_views_say_what_changed(tmp_path: Path) -> None:
     assert not weeks["2026-W45"].partial
     months = [r for r in result.monthly if r.campaign == "all"]
     assert [(m.label, m.summary.leads) for m in months] == [("2026-11", 5)]
-    weekly_csv = list(csv.DictReader(funnel.periods_csv(result.weekly).splitlines()))
+    weekly_csv = list(csv.DictReader(funnel_output.periods_csv(result.weekly).splitlines()))
     heart = [r for r in weekly_csv if r["campaign"] == "heart"]
     assert [(r["period"], r["leads"]) for r in heart] == [("2026-W45", "3"), ("2026-W46", "0")]
     assert heart[1]["change"].startswith("leads down 100% (3 → 0)")
@@ -205,7 +206,7 @@ def test_dates_in_no_known_format_are_refused(text: str) -> None:
 
 
 def test_times_without_a_zone_are_in_the_chosen_zone() -> None:
-    chicago = funnel.resolve_timezone("America/Chicago")
+    chicago = tables.resolve_timezone("America/Chicago")
     assert parse_datetime("2026-11-28 08:00", chicago).astimezone(UTC) == dt.datetime(
         2026, 11, 28, 14, tzinfo=UTC
     )
@@ -226,8 +227,8 @@ def test_mixed_date_formats_are_read_and_a_bad_one_is_a_counted_warning(tmp_path
     appointments = write(tmp_path, "appts.csv", "lead_id,status,first_contact_at\n1,,sometime\n")
     result = build(leads, appointments)
     assert sorted(o.lead.received_at.day for o in result.outcomes) == [2, 3, 4, 5]
-    assert result.warnings.counts == {funnel.BAD_DATE: 2}
-    wheres = [where for where, _ in result.warnings.examples[funnel.BAD_DATE]]
+    assert result.warnings.counts == {tables.BAD_DATE: 2}
+    wheres = [where for where, _ in result.warnings.examples[tables.BAD_DATE]]
     assert wheres == ["leads.csv:6", "appts.csv:2"]
     assert result.total().contacted == 0  # the unreadable contact time was blanked, not guessed
 
@@ -265,7 +266,7 @@ def test_unknown_ids_duplicates_and_bad_rows_are_counted_with_their_lines(tmp_pa
         funnel.DUPLICATE_ROW: 2,
         funnel.DUPLICATE_LEAD: 1,
         funnel.UNKNOWN_TRACKING_ID: 2,
-        funnel.BAD_ROW: 1,
+        tables.BAD_ROW: 1,
         funnel.UNKNOWN_LEAD: 1,
         funnel.BAD_STATUS: 1,
         funnel.CONTACT_BEFORE_LEAD: 1,
@@ -274,7 +275,7 @@ def test_unknown_ids_duplicates_and_bad_rows_are_counted_with_their_lines(tmp_pa
     assert where[funnel.DUPLICATE_ROW] == ["leads.csv:5", "appts.csv:3"]
     assert where[funnel.DUPLICATE_LEAD] == ["leads.csv:6"]
     assert where[funnel.UNKNOWN_TRACKING_ID] == ["leads.csv:7", "appts.csv:6"]
-    assert where[funnel.BAD_ROW] == ["leads.csv:8"]
+    assert where[tables.BAD_ROW] == ["leads.csv:8"]
     assert where[funnel.CONTACT_BEFORE_LEAD] == ["appts.csv:8"]
     campaigns = {r.campaign: r.summary for r in result.rows if r.dimension == "campaign"}
     assert campaigns["heart"].leads == 1
@@ -295,9 +296,9 @@ def test_only_the_first_few_warnings_of_a_kind_are_listed(tmp_path: Path) -> Non
     result = build(leads, write(tmp_path, "appts.csv", "lead_id,status,first_contact_at\n"))
     assert result.warnings.counts[funnel.UNKNOWN_TRACKING_ID] == 12
     lines = result.warnings.lines()
-    assert len(lines) == funnel.SHOWN_PER_KIND + 1
+    assert len(lines) == tables.SHOWN_PER_KIND + 1
     assert lines[0].startswith("leads.csv:2: warning: unknown tracking id:")
-    assert lines[-1] == f"... and {12 - funnel.SHOWN_PER_KIND} more unknown tracking id warnings"
+    assert lines[-1] == f"... and {12 - tables.SHOWN_PER_KIND} more unknown tracking id warnings"
 
 
 def test_common_header_spellings_semicolons_and_a_byte_order_mark(tmp_path: Path) -> None:
@@ -587,7 +588,7 @@ def html(tmp_path: Path) -> BeautifulSoup:
         handle.write('L9,2026-11-04,cmp-0001,"<script>alert(""x"")</script>",google-cpc,\n')
         handle.write("L10,2026-11-04,cmp-0001,=HYPERLINK(1),google-cpc,\n")
     result = build(leads, appointments)
-    files = funnel.write_report(result, tmp_path / "out")
+    files = funnel_output.write_report(result, tmp_path / "out")
     cells = [
         r["variant"] for r in csv.DictReader((tmp_path / "out/report.csv").read_text("utf-8").splitlines())
     ]

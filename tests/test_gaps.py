@@ -15,9 +15,9 @@ from click.testing import CliRunner, Result
 from generator import gaps
 from generator.cli_flywheel import gaps as gaps_command
 from generator.content import Site, load_site
-from generator.funnel import DataWarnings
 from generator.project import load_project
 from generator.sources import read_document
+from generator.tables import DataWarnings
 from tests.conftest import ROOT
 
 DEMO = ROOT / "demo-data"
