@@ -26,6 +26,7 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 BENCH_BIN = ROOT / ".venv-bench" / "bin"
 MARKDOWNLINT = ROOT / "node_modules" / ".bin" / "markdownlint-cli2"
 EPOCH = {"SOURCE_DATE_EPOCH": "1795867200"}
+DEFAULT_ANCHORS = "mkdocs,hugo,material,markdownlint"
 
 MINIMAL_THEME = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ page.title if page else config.site_name }}</title>
@@ -94,7 +95,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 16000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--material-max", type=int, default=5000)
-    parser.add_argument("--anchors", default="mkdocs,hugo,material,markdownlint", help="Anchors to run.")
+    parser.add_argument("--anchors", default=DEFAULT_ANCHORS, help="Anchors to run (comma-separated).")
     parser.add_argument("--work", type=Path, default=CORPUS, help="Where corpora are generated.")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "build.md")
     args = parser.parse_args()
@@ -110,7 +111,9 @@ def main() -> None:
     lines = [f"\n## {dt.date.today()}: builds and lint at {', '.join(map(str, args.sizes))} pages\n"]
     lines.append(
         f"Machine: {machine()}. Command: `.venv/bin/python benchmarks/builds.py --sizes "
-        f"{' '.join(map(str, args.sizes))} --runs {args.runs}`. Medians of {args.runs} alternating runs "
+        f"{' '.join(map(str, args.sizes))} --runs {args.runs}"
+        f"{'' if args.anchors == DEFAULT_ANCHORS else ' --anchors ' + args.anchors}`. "
+        f"Medians of {args.runs} alternating runs "
         "after a warm-up; Material: one run. Peak = largest resident set of the process. Ratios are "
         "carewheel / anchor (time and memory; lower is better). `carewheel build` and `carewheel lint`"
         ' run without the lint cache (as on a fresh CI checkout); the rows marked "cache warm" '
