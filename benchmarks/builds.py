@@ -19,7 +19,7 @@ import itertools
 import shutil
 from pathlib import Path
 
-from common import BIN, ROOT, Timing, compare, machine, run_once
+from common import BIN, ROOT, Timing, compare, compile_sources, machine, run_once
 from corpus import make
 
 CORPUS = ROOT / "benchmarks" / "corpus"
@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=CORPUS, help="Where corpora are generated.")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "build.md")
     args = parser.parse_args()
+    compile_sources()
     anchors = set(args.anchors.split(","))
     needed = {
         "material": BENCH_BIN / "mkdocs",

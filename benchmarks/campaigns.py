@@ -17,7 +17,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from common import BIN, ROOT, compare, fresh, machine
+from common import BIN, ROOT, compare, compile_sources, fresh, machine
 
 WORK = ROOT / "benchmarks" / "corpus" / "campaigns"
 BODY = (
@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help="Where the two projects are generated.")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "campaigns.md")
     args = parser.parse_args()
+    compile_sources()
     pages, with_campaigns = make(args.campaigns, args.work)
     carewheel = str(BIN / "carewheel")
     epoch = {"SOURCE_DATE_EPOCH": "1795867200"}  # 2026-11-28

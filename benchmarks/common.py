@@ -96,6 +96,15 @@ def machine() -> str:
     )
 
 
+def compile_sources() -> None:
+    """Write carewheel's bytecode (``__pycache__``), as installing a package does, so no timed
+    run compiles it (the anchors' installed packages ship theirs). An editable install only
+    writes it on first import, and never where ``PYTHONDONTWRITEBYTECODE`` is set."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "generator", quiet=1)
+
+
 def code_version() -> str:
     """The commit benchmarked (``-dirty`` with uncommitted changes), or ``unknown``."""
     try:

@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from common import BIN, ROOT, compare, machine
+from common import BIN, ROOT, compare, compile_sources, machine
 from corpus import make
 
 CORPUS = ROOT / "benchmarks" / "corpus"
@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "lint.md")
     parser.add_argument("--work", type=Path, default=CORPUS, help="Where the corpus is generated.")
     args = parser.parse_args()
+    compile_sources()
     if not MARKDOWNLINT.exists():
         raise SystemExit(f"{MARKDOWNLINT} is missing: run `npm ci` (or `make test`) first")
     project = make(args.pages, args.work / f"lint-{args.pages}")

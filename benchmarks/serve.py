@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from builds import mkdocs_configs
-from common import BIN, ROOT, machine
+from common import BIN, ROOT, compile_sources, machine
 from corpus import make
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795867200"}
@@ -94,6 +94,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "corpus")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "serve.md")
     args = parser.parse_args()
+    compile_sources()
     project = make(args.pages, args.work / f"serve-{args.pages}", max(1, args.pages // 25))
     mkdocs_configs(project)
     page = next(iter(sorted((project / "content" / "cardiology").rglob("question-*.md"))))
