@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
+import threading
 from pathlib import Path
 from typing import Any, Literal
 
@@ -416,6 +418,7 @@ def build(
     config = _load(config_file, **overrides)
     config.plugins.on_startup(command="build", dirty=False)
     _preloaded = site if site is not None and bool(config.use_directory_urls) else None
+    previous_sigterm = _interrupt_on_sigterm()
     try:
         mkdocs_build(config)
     except Abort as exc:
@@ -426,8 +429,23 @@ def build(
                 instance.on_build_error(error=CarewheelError("interrupted"))
         raise
     finally:
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
         _preloaded = None
         config.plugins.on_shutdown()
+
+
+def _interrupt_on_sigterm() -> Any:
+    """Make SIGTERM (a cancelled CI job, ``kill``) stop a build the way Ctrl-C does, so it
+    cleans up too. Returns the handler it replaced (``None`` outside the main thread, where
+    handlers cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def serve(config_file: Path, *, dev_addr: str | None = None, open_browser: bool = False) -> None:

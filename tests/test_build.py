@@ -310,10 +310,13 @@ def test_a_body_starting_with_key_value_text_keeps_its_first_line(built_copy: Bu
     assert "Note: call us first." in main.get_text()
 
 
-def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(built_copy: BuiltSite) -> None:
-    """SIGINT while MkDocs writes pages into its temporary folder (a hook holds the build
-    there): the build stops with exit 1, no traceback, the old site/ as it was, and no
-    .site.building-* left."""
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(
+    built_copy: BuiltSite, stop: signal.Signals
+) -> None:
+    """Ctrl-C (SIGINT) or SIGTERM (a cancelled CI job) while MkDocs writes pages into its
+    temporary folder (a hook holds the build there): the build stops with exit 1, no
+    traceback, the old site/ as it was, and no .site.building-* left."""
     project = built_copy.project
     before = tree_digest(built_copy.site)
     (project / "hold.py").write_text(
@@ -346,7 +349,7 @@ def test_ctrl_c_during_a_build_leaves_site_and_no_temporary_folder(built_copy: B
             assert time.monotonic() < deadline, "the build wrote no page within 60 s"
             time.sleep(0.01)
         assert [p for p in project.iterdir() if p.name.startswith(".site.building-")]
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         output, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
