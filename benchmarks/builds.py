@@ -19,7 +19,7 @@ import itertools
 import shutil
 from pathlib import Path
 
-from common import BIN, ROOT, Timing, compare, compile_sources, machine, run_once
+from common import BIN, ROOT, Timing, compare, compile_sources, machine, publish, run_once
 from corpus import make
 
 CORPUS = ROOT / "benchmarks" / "corpus"
@@ -196,12 +196,7 @@ def main() -> None:
         ]
         lines.append("\nScaling of `carewheel build`: " + "; ".join(growth) + ".\n")
     report = "\n".join(lines)
-    print(report)
-    if not args.output.exists():
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text("# Build benchmark\n\nAppended by `benchmarks/builds.py`.\n", "utf-8")
-    with args.output.open("a", encoding="utf-8") as handle:
-        handle.write(report)
+    publish(report, args.output, "Build benchmark", "builds.py")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from common import BIN, ROOT, compare, compile_sources, fresh, machine
+from common import BIN, ROOT, compare, compile_sources, fresh, machine, publish
 
 WORK = ROOT / "benchmarks" / "corpus" / "campaigns"
 BODY = (
@@ -112,12 +112,7 @@ def main() -> None:
         lines.append(f"| {t.name} | {t.median:.2f} | {runs} | {t.peak:.0f} |")
     lines.append(f"\nRatio campaigns / plain pages: **{ratio:.2f}x** ({verdict} the 1.5x target).\n")
     report = "\n".join(lines)
-    print(report)
-    out = args.output
-    if not out.exists():
-        out.write_text("# Campaign build benchmark\n\nAppended by `benchmarks/campaigns.py`.\n", "utf-8")
-    with out.open("a", encoding="utf-8") as handle:
-        handle.write(report)
+    publish(report, args.output, "Campaign build benchmark", "campaigns.py")
 
 
 if __name__ == "__main__":

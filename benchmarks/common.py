@@ -96,6 +96,16 @@ def machine() -> str:
     )
 
 
+def publish(report: str, output: Path, title: str, script: str) -> None:
+    """Print ``report`` and append it to ``output`` (created with a ``# title`` heading)."""
+    print(report)
+    if not output.exists():
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(f"# {title}\n\nAppended by `benchmarks/{script}`.\n", "utf-8")
+    with output.open("a", encoding="utf-8") as handle:
+        handle.write(report)
+
+
 def compile_sources() -> None:
     """Write carewheel's bytecode (``__pycache__``), as installing a package does, so no timed
     run compiles it (the anchors' installed packages ship theirs). An editable install only

@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from common import BIN, ROOT, compare, compile_sources, machine
+from common import BIN, ROOT, compare, compile_sources, machine, publish
 from corpus import make
 
 CORPUS = ROOT / "benchmarks" / "corpus"
@@ -89,12 +89,7 @@ def main() -> None:
         f"{'met' if file.median <= 0.5 else 'NOT met'}).\n"
     )
     report = "\n".join(lines)
-    print(report)
-    if not args.output.exists():
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text("# Lint benchmark\n\nAppended by `benchmarks/lint.py`.\n", "utf-8")
-    with args.output.open("a", encoding="utf-8") as handle:
-        handle.write(report)
+    publish(report, args.output, "Lint benchmark", "lint.py")
 
 
 if __name__ == "__main__":

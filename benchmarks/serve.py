@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from builds import mkdocs_configs
-from common import BIN, ROOT, compile_sources, machine
+from common import BIN, ROOT, compile_sources, machine, publish
 from corpus import make
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795867200"}
@@ -121,12 +121,7 @@ def main() -> None:
         each = ", ".join(f"{t:.2f}" for t in times)
         lines.append(f"| {name} | {startup:.1f} | {statistics.median(times):.2f} | {each} |")
     report = "\n".join(lines) + "\n"
-    print(report)
-    if not args.output.exists():
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text("# Serve benchmark\n\nAppended by `benchmarks/serve.py`.\n", "utf-8")
-    with args.output.open("a", encoding="utf-8") as handle:
-        handle.write(report)
+    publish(report, args.output, "Serve benchmark", "serve.py")
 
 
 if __name__ == "__main__":

@@ -12,25 +12,16 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from generator import campaigns, scaffold, schemas
+from generator.cli_common import CONTEXT, config_option, reports_errors
 from generator.content import Site, load_site
-from generator.errors import CarewheelError, SourceError, SourceErrors, UsageError
+from generator.errors import UsageError
 from generator.project import Project, load_project
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-config_option = click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The project's mkdocs.yml (default: found in this folder or above).",
-)
 
 
 class LazyGroup(click.Group):
@@ -51,26 +42,6 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-def reports_errors(func: F) -> F:
-    """Print carewheel errors as ``path:line:col: field: message`` and exit 1, no traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (SourceErrors, SourceError) as exc:
-            errors = exc if isinstance(exc, SourceErrors) else SourceErrors([exc])
-            for error in errors.errors:
-                click.echo(f"{error}", err=True)
-            click.secho(f"Found {errors}. Nothing was written.", fg="red", err=True)
-            sys.exit(1)
-        except CarewheelError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _project_and_site(
     config_file: Path | None, *, include_drafts: bool = False, require_service_line_pages: bool = True
 ) -> tuple[Project, Site]:
@@ -89,7 +60,7 @@ def _project_and_site(
         "gaps": "generator.cli_flywheel:gaps",
         "review": "generator.cli_flywheel:review",
     },
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings=CONTEXT,
 )
 @click.version_option(package_name="carewheel", prog_name="carewheel")
 def main() -> None:

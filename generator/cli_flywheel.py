@@ -1,12 +1,7 @@
 """The flywheel's commands: ``report``, ``gaps``, ``review`` and ``campaign close``.
 
 Thin, like ``cli.py``: parse options, call the core, print, set the exit code. ``cli.py``
-registers them::
-
-    main.add_command(report)
-    main.add_command(gaps)
-    main.add_command(review)
-    campaign.add_command(close)
+imports this module only when one of them runs (``LazyGroup``).
 
 Errors print as ``path:line: message`` (one per line) and exit 1 without a traceback; nothing
 is written then. Counted warnings about input rows print as ``path:line: warning: ...``.
@@ -14,33 +9,22 @@ is written then. Counted warnings about input rows print as ``path:line: warning
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from generator.errors import CarewheelError, SourceError, SourceErrors, UsageError
+from generator.cli_common import CONTEXT, F, config_option, reports_row_errors
+from generator.errors import UsageError
 from generator.funnel import format_hours
 from generator.tables import DataWarnings
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-"""The same help options as `carewheel` itself, also when a command runs on its own."""
-
-F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUTPUT = Path("build/reports")
 """Where reports go, relative to the project: outside the site, never published."""
 LEAD_STORE = Path("build/leads.sqlite")
 """The lead store ``carewheel serve`` fills, relative to the project: ``report``'s default leads."""
 
-config_option = click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The project's mkdocs.yml (default: found in this folder or above).",
-)
 timezone_option = click.option(
     "--timezone",
     default="UTC",
@@ -58,27 +42,6 @@ def _file_option(name: str, help_text: str, *, required: bool = False) -> Callab
 LEADS_HELP = "Leads: the lead store (SQLite) or a CRM export (CSV)."
 APPOINTMENTS_HELP = "Appointments export (CSV): lead or tracking id, status, first contact, follow-up."
 QUESTIONS_HELP = "Questions patients asked intake (CSV: asked_at, service_line, question)."
-
-
-def reports_errors(func: F) -> F:
-    """Print carewheel errors as ``path:line: message`` and exit 1, without a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (SourceErrors, SourceError) as exc:
-            errors = exc.errors if isinstance(exc, SourceErrors) else [exc]
-            for error in errors:
-                field = f"{error.field}: " if error.field else ""
-                click.echo(f"{error.path}:{error.line}: {field}{error.message}", err=True)
-            click.secho("Nothing was written.", fg="red", err=True)
-            sys.exit(1)
-        except CarewheelError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _pct(value: int | None) -> str:
@@ -115,7 +78,7 @@ def report(
     _report(leads, appointments, output, timezone, config_file)
 
 
-@reports_errors
+@reports_row_errors
 def _report(
     leads: Path | None, appointments: Path, output: Path | None, timezone: str, config_file: Path | None
 ) -> None:
@@ -170,7 +133,7 @@ def gaps(
     _gaps(questions, output, group, cluster, timezone, config_file)
 
 
-@reports_errors
+@reports_row_errors
 def _gaps(
     questions: Path,
     output: Path | None,
@@ -237,7 +200,7 @@ def review(
     _review(day, leads, appointments, questions, timezone, config_file)
 
 
-@reports_errors
+@reports_row_errors
 def _review(
     day: Any,
     leads: Path | None,
@@ -287,7 +250,7 @@ def close(
     _close(slug, leads, appointments, timezone, config_file)
 
 
-@reports_errors
+@reports_row_errors
 def _close(
     slug: str, leads: Path | None, appointments: Path | None, timezone: str, config_file: Path | None
 ) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli_common import CONTEXT
 from generator.leads import COLUMNS, LeadStore, LeadStoreError, serve_leads
 
 DEFAULT_DB = Path("build/leads.sqlite")
@@ -38,7 +39,7 @@ TABLE_COLUMNS = (
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings=CONTEXT)
 def leads() -> None:
     """Local lead capture: accept the landing-page form on loopback, list what arrived.
 

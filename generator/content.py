@@ -293,13 +293,9 @@ def url_for(src: str, *, directory_urls: bool = True) -> str:
     return f"{parent}{stem}/" if directory_urls else f"{parent}{stem}.html"
 
 
-def markdown_files(docs_dir: Path) -> list[Path]:
-    """Every Markdown file MkDocs would build (dot files and folders skipped), sorted."""
-    return [path for path, _ in markdown_sources(docs_dir)]
-
-
 def markdown_sources(docs_dir: Path) -> list[tuple[Path, str]]:
-    """``markdown_files`` with each file's path inside ``docs_dir`` (``a/b.md``)."""
+    """Every Markdown file MkDocs would build (dot files and folders skipped), sorted, with
+    its path inside ``docs_dir`` (``a/b.md``)."""
     out = []
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir)

@@ -309,16 +309,12 @@ class Document:
 
     path: str
     head: str
-    """The text before ``body``: the front matter with its ``---`` lines ("" without one)."""
+    """The text before ``body``: the front matter with its ``---`` lines ("" without one).
+    ``head + body`` is the file; a site keeps the two apart, never a joined copy."""
     front_matter: Located
     body: str
     body_line: int
     """1-based line of the file on which ``body`` starts."""
-
-    @property
-    def text(self) -> str:
-        """The whole file (joined on demand: a site keeps only the body of each page)."""
-        return self.head + self.body
 
     def body_lines(self) -> Iterator[tuple[int, str]]:
         """Each body line with its 1-based line number in the file."""

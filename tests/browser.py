@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -36,6 +37,18 @@ def require_tools() -> None:
         pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium package")
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing; `make test` runs `npm ci` to install axe-core")
+
+
+@contextmanager
+def launch() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser)."""
+    require_tools()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

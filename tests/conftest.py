@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,12 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert actual == path.read_text("utf-8"), f"output differs from {path}; review, then --update-goldens"
 
     return check
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for one test module (``tests/browser.py``; fails when missing)."""
+    from tests.browser import launch
+
+    with launch() as chromium:
+        yield chromium

@@ -381,19 +381,27 @@ def test_there_are_at_least_twenty_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_broken_input(case: Case, built_copy: BuiltSite) -> None:
+    check_broken_input(case, built_copy)
+
+
+def check_broken_input(case: Case, built_copy: BuiltSite, *, error_prefix: str = "") -> None:
+    """Break the project as ``case`` says, then: a strict build exits 1 without a traceback,
+    with exactly one ``path:line:col: message`` at the case's place, leaves site/ as it was
+    and no temporary folder; ``carewheel check`` reports the same line. ``error_prefix`` is a
+    pattern allowed before the path."""
     project = built_copy.project
     target = project / case.file
     case.change(target)
-    line = expected_line(case, project) if target.exists() else case.line
+    line = expected_line(case, project) if target.is_file() else case.line
     before = tree_digest(built_copy.site)
 
     result = run(["carewheel", "build", "--strict"], project)
 
     assert result.code == 1, result.output
     assert "Traceback" not in result.output
-    errors = [ln for ln in result.stderr.splitlines() if re.match(r"^\S+:\d+:\d+: ", ln)]
+    errors = [ln for ln in result.stderr.splitlines() if re.match(rf"^{error_prefix}\S+:\d+:\d+: ", ln)]
     assert len(errors) == 1, result.output
-    match = re.match(r"^(\S+):(\d+):(\d+): (.*)$", errors[0])
+    match = re.match(rf"^{error_prefix}(\S+):(\d+):(\d+): (.*)$", errors[0])
     assert match is not None
     assert match.group(1) == (case.reported or case.file)
     assert int(match.group(2)) == line, errors[0]

@@ -15,9 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from generator.sources import MAX_SOURCE_BYTES
 from tests.conftest import BuiltSite, run, tree_digest
 from tests.test_bad_input import (
@@ -27,7 +25,7 @@ from tests.test_bad_input import (
     CHEST,
     ORG,
     Case,
-    expected_line,
+    check_broken_input,
     replace,
     write_bytes,
     write_text,
@@ -232,32 +230,9 @@ def test_the_two_tables_have_at_least_64_inputs() -> None:
 
 @pytest.mark.parametrize("case", MORE_CASES, ids=[c.id for c in MORE_CASES])
 def test_more_broken_input(case: Case, built_copy: BuiltSite) -> None:
-    project = built_copy.project
-    target = project / case.file
-    case.change(target)
-    line = expected_line(case, project) if target.is_file() else case.line
-    before = tree_digest(built_copy.site)
-
-    result = run(["carewheel", "build", "--strict"], project)
-
-    assert result.code == 1, result.output
-    assert "Traceback" not in result.output
     # Errors in mkdocs.yml itself come out as "Error: mkdocs.yml:L:C: ..." (docs/security.md,
     # open items); every other error starts with its path.
-    prefix = "(?:Error: )?" if case.file == "mkdocs.yml" else ""
-    errors = [ln for ln in result.stderr.splitlines() if re.match(rf"^{prefix}\S+:\d+:\d+: ", ln)]
-    assert len(errors) == 1, result.output
-    match = re.match(rf"^{prefix}(\S+):(\d+):(\d+): (.*)$", errors[0])
-    assert match is not None
-    assert match.group(1) == (case.reported or case.file)
-    assert int(match.group(2)) == line, errors[0]
-    assert case.message in match.group(4), errors[0]
-    assert tree_digest(built_copy.site) == before
-    assert not [p for p in project.iterdir() if p.name.startswith(".site.")]
-
-    checked = CliRunner().invoke(main, ["check", "-f", str(project / "mkdocs.yml")])
-    assert checked.exit_code == 1
-    assert errors[0] in checked.output
+    check_broken_input(case, built_copy, error_prefix="(?:Error: )?" if case.file == "mkdocs.yml" else "")
 
 
 # --- Links that leave the content folder ------------------------------------------------------

@@ -10,21 +10,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import AXE, CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, require_tools, serve
+from tests.browser import AXE, WCAG_TAGS, serve
 from tests.conftest import BuiltSite
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_tools()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_tools, serve
+from tests.browser import serve
 from tests.conftest import BuiltSite, run
 
 pytestmark = pytest.mark.browser
@@ -47,17 +47,6 @@ def server(local_endpoint_site: Path) -> Iterator[Server]:
     posts: list[dict[str, list[str]]] = []
     with serve(local_endpoint_site, posts) as url:
         yield Server(url, posts)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_tools()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_tools, serve
+from tests.browser import serve
 from tests.conftest import ROOT, BuiltSite, run
 
 LANDING = "lp/heart-check/a/google-cpc/"
@@ -104,17 +104,6 @@ class Visit:
     violations: list[str]
     written: int
     escaped_text: str
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_tools()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,6 @@ from generator.leads import (
     mount,
     parse_submission,
 )
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_tools
 from tests.conftest import ROOT, BuiltSite, run
 
 LANDING = "lp/heart-check/a/google-cpc/"
@@ -720,17 +719,6 @@ def local_endpoint_site(built: BuiltSite, tmp_path_factory: pytest.TempPathFacto
     return project / "site"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    require_tools()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def site_with_leads(local_endpoint_site: Path, store: LeadStore) -> Iterator[str]:
     """The static site and the lead app at /leads on one loopback origin; yields the base URL."""
@@ -739,10 +727,8 @@ def site_with_leads(local_endpoint_site: Path, store: LeadStore) -> Iterator[str
 
 
 @pytest.mark.browser
-def test_landing_page_form_posts_into_the_store(
-    chromium: Any, site_with_leads: str, store: LeadStore
-) -> None:
-    context = chromium.new_context()
+def test_landing_page_form_posts_into_the_store(browser: Any, site_with_leads: str, store: LeadStore) -> None:
+    context = browser.new_context()
     page = context.new_page()
     origin = urlparse(site_with_leads).netloc
     foreign: list[str] = []
@@ -792,9 +778,9 @@ def test_landing_page_form_posts_into_the_store(
 
 @pytest.mark.browser
 def test_without_javascript_the_form_posts_into_the_store(
-    chromium: Any, site_with_leads: str, store: LeadStore
+    browser: Any, site_with_leads: str, store: LeadStore
 ) -> None:
-    context = chromium.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(site_with_leads + "lp/heart-check/b/?utm_source=google")

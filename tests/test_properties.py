@@ -182,6 +182,7 @@ def test_body_line_points_at_the_first_body_line(
     assert doc.body_line == header.count("\n") + 1
     assert lines[doc.body_line - 2] == "---"
     assert lines[doc.body_line - 1 :] == doc.body.split("\n")
+    assert doc.head + doc.body == "\n".join(lines)  # the lint cache keys on the two parts
     assert_positions_inside(doc.front_matter, "\n".join(lines))
 
 
@@ -208,6 +209,7 @@ def test_random_text_reads_or_fails_cleanly(scratch: Path, start: str, text: str
     lines = normalized(raw).split("\n")
     assert 1 <= doc.body_line <= len(lines) + 1
     assert lines[doc.body_line - 1 :] == (doc.body.split("\n") if doc.body_line <= len(lines) else [])
+    assert doc.head + doc.body == "\n".join(lines)
     if doc.body_line > 1:
         assert re.fullmatch(r"(?:---|\.\.\.)[ \t]*", lines[doc.body_line - 2])
 

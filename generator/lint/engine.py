@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.batch import without_gc
 from generator.campaigns import CampaignSource
 from generator.content import Page, Site
-from generator.lint import suppress
+from generator.lint import background, suppress
 from generator.lint.cache import LintCache, code_digest, digest, fact_files
 from generator.lint.context import Context
 from generator.lint.document import ConsecutiveLines, LintDocument
@@ -59,11 +59,12 @@ def selected_rules(settings: LintSettings) -> list[Rule]:
 
 @dataclass(frozen=True)
 class Source:
-    """A document to lint, before it is parsed: its path, kind and text (the cache key)."""
+    """A document to lint, before it is parsed: its path, kind and the text of its file (the
+    cache key), in parts: a page's front matter and body, already in memory, are not joined."""
 
     path: str
     kind: str
-    key_text: str
+    text: tuple[str, ...]
     page_src: str | None = None
     campaign: CampaignSource | None = None
 
@@ -77,7 +78,7 @@ class Source:
     def stub(self, site: Site) -> LintDocument:
         """The document unparsed: what rules that read only the page and the site need."""
         if self.campaign is not None:
-            raw = self.key_text.replace("\r\n", "\n").split("\n")
+            raw = "".join(self.text).replace("\r\n", "\n").split("\n")
             file_lines = [(i + 1, t) for i, t in enumerate(raw)]
             return LintDocument(self.path, "", [], kind="campaign", page=self.campaign, file_lines=file_lines)
         assert self.page_src is not None
@@ -147,11 +148,11 @@ def sources(site: Site, settings: LintSettings, paths: Sequence[str] = ()) -> li
     for src, page in site.pages.items():
         if isinstance(page.meta, LandingMeta) or _excluded(page.path, settings, paths):
             continue
-        out.append(Source(page.path, "page", page.doc.text, page_src=src))
+        out.append(Source(page.path, "page", (page.doc.head, page.doc.body), page_src=src))
     for source in site.campaigns.values():
         if not _excluded(source.path, settings, paths):
             text = (site.project.root / source.path).read_text("utf-8", errors="replace")
-            out.append(Source(source.path, "campaign", text, campaign=source))
+            out.append(Source(source.path, "campaign", (text,), campaign=source))
     return out
 
 
@@ -221,7 +222,7 @@ def _lint_run(
     facts = _facts_key(site, settings, today, local) if cache.path is not None else ""
     findings: list[Diagnostic] = []
     items = sources(site, settings, paths)
-    keys = [digest(facts, item.path, item.key_text) if cache.path is not None else "" for item in items]
+    keys = [digest(facts, item.path, *item.text) if cache.path is not None else "" for item in items]
     pending: list[int] = []
     for i, key in enumerate(keys):
         cached = cache.get(key) if key else None
@@ -264,7 +265,6 @@ def _check_local(items: list[Source], rules: list[Rule], ctx: Context, jobs: int
     forking is safe), the items are split into contiguous runs: forked children check all
     but the first, which this process checks meanwhile. Children share the loaded site
     without copying it and send back only their findings."""
-    from generator.lint.background import BackgroundLint, can_fork
 
     def check(part: list[Source]) -> list[list[Diagnostic]]:
         out = []
@@ -274,11 +274,11 @@ def _check_local(items: list[Source], rules: list[Rule], ctx: Context, jobs: int
         return out
 
     jobs = min(jobs, len(items) // MIN_DOCUMENTS_PER_JOB)
-    if jobs <= 1 or not can_fork():
+    if jobs <= 1 or not background.can_fork():
         return check(items)
     size = -(-len(items) // jobs)
     parts = [items[i : i + size] for i in range(0, len(items), size)]
-    children = [BackgroundLint(partial(check, part)) for part in parts[1:]]
+    children = [background.BackgroundLint(partial(check, part)) for part in parts[1:]]
     try:
         results = check(parts[0])
         for child in children:
