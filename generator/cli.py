@@ -279,8 +279,12 @@ def _lint(
     from generator.lint import reporters
     from generator.lint.cache import cache_file
     from generator.lint.engine import has_errors, lint_run, selected_rules
+    from generator.page_index import PageIndex, index_file
 
-    project, site = _project_and_site(config_file)
+    project = load_project(config_file)
+    wanted = _lint_paths(project, paths)
+    index = PageIndex(index_file(project.root, disabled=no_cache))
+    site = load_site(project, index=index if index.path is not None else None)
     settings = project.settings.lint
     if select:
         settings = settings.model_copy(
@@ -289,9 +293,9 @@ def _lint(
     if ignore:
         extra = [c.strip().upper() for c in ignore.split(",") if c.strip()]
         settings = settings.model_copy(update={"ignore": [*settings.ignore, *extra]})
-    wanted = _lint_paths(project, paths)
     cache = cache_file(project.root, disabled=no_cache)
     findings, linted = lint_run(site, settings, wanted, cache=cache, jobs=jobs)
+    index.save(site.pages.values())
     report = reporters.render(
         fmt,
         findings,

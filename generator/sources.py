@@ -322,6 +322,30 @@ class Document:
             yield self.body_line + i, line
 
 
+_DOCUMENT_FIELDS = frozenset({"head", "front_matter", "body", "body_line"})
+
+
+class LazyDocument(Document):
+    """A Markdown file read on first use of its text or front matter: the document of a page
+    whose validated facts came from the page index (``page_index.py``). Whatever asks for
+    its text or a position gets the file as it is on disk, read as ``read_document`` reads it."""
+
+    def __init__(self, file: str, path: str) -> None:  # the fields come on first use
+        self.file = file
+        self.path = path
+
+    @property
+    def loaded(self) -> bool:
+        """Has the file been read?"""
+        return "body" in self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _DOCUMENT_FIELDS and not self.loaded:
+            self.__dict__.update(vars(read_document(Path(self.file), self.path)))
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+
 def split_front_matter(text: str, path: str) -> Document:
     """Split ``text`` into YAML front matter (between ``---`` lines) and Markdown body."""
     lines = text.split("\n")

@@ -15,29 +15,17 @@ environment variable ``CAREWHEEL_NO_CACHE=1`` (for builds too) turn it off.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import asdict
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.cache_files import FOLDER, cache_path, code_digest, digest, read_json, write_json
 from generator.lint.rule import Diagnostic, Severity
 
+__all__ = ["FILE", "FOLDER", "LintCache", "cache_file", "code_digest", "digest", "fact_files"]
+
 VERSION = 1
-FOLDER = ".carewheel-cache"
 FILE = "lint.json"
-
-
-def digest(*parts: bytes | str) -> str:
-    """A short, stable hash of ``parts``."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def fact_files(root: Path, folders: list[Path], files: list[Path]) -> str:
@@ -55,22 +43,8 @@ def fact_files(root: Path, folders: list[Path], files: list[Path]) -> str:
 
 
 def cache_file(root: Path, *, disabled: bool = False) -> Path | None:
-    """Where the lint cache of the project at ``root`` is; ``None`` (no cache) when
-    ``disabled`` or when the environment sets ``CAREWHEEL_NO_CACHE`` (as ``RUFF_NO_CACHE``)."""
-    if disabled or os.environ.get("CAREWHEEL_NO_CACHE", "").lower() not in ("", "0", "false", "no"):
-        return None
-    return root / FOLDER / FILE
-
-
-@cache
-def code_digest() -> str:
-    """Hash of carewheel's own code and rule data: a rule edited in a checkout (where the
-    version number stays the same) must not be answered from the cache."""
-    package = Path(__file__).resolve().parents[1]
-    parts: list[str | bytes] = []
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yml")]):
-        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    return digest(*parts)
+    """Where the lint cache of the project at ``root`` is (``None``: no cache)."""
+    return cache_path(root, FILE, disabled=disabled)
 
 
 class LintCache:
@@ -81,22 +55,23 @@ class LintCache:
         self.old: dict[str, list[list[Any]]] = {}
         self.new: dict[str, list[list[Any]]] = {}
         self.hits = 0
-        if path is not None and path.is_file():
-            try:
-                data = json.loads(path.read_text("utf-8"))
-                if data.get("version") == VERSION:
-                    self.old = data.get("entries", {})
-            except (OSError, ValueError):
-                self.old = {}  # a damaged cache is an empty cache
+        data = read_json(path)
+        if isinstance(data, dict) and data.get("version") == VERSION:
+            entries = data.get("entries")
+            self.old = entries if isinstance(entries, dict) else {}
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """Cached findings of a document, or ``None``."""
         rows = self.old.get(key)
         if rows is None:
             return None
+        try:
+            found = [_load(row) for row in rows]
+        except (TypeError, ValueError):
+            return None  # a damaged entry is a miss
         self.hits += 1
         self.new[key] = rows
-        return [_load(row) for row in rows]
+        return found
 
     def put(self, key: str, findings: list[Diagnostic]) -> None:
         """Remember a document's findings."""
@@ -109,18 +84,7 @@ class LintCache:
             self.new = {**self.old, **self.new}
         if self.path is None or self.new == self.old:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", "utf-8")
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_text(
-                json.dumps({"version": VERSION, "entries": self.new}, separators=(",", ":")), "utf-8"
-            )
-            tmp.replace(self.path)
-        except OSError:
-            pass
+        write_json(self.path, {"version": VERSION, "entries": self.new})
 
 
 def _dump(f: Diagnostic) -> list[Any]:
@@ -139,4 +103,9 @@ def _dump(f: Diagnostic) -> list[Any]:
 
 def _load(row: list[Any]) -> Diagnostic:
     path, line, col, code, message, severity, name, end_col = row
+    texts, numbers = (path, code, message, name), (line, col)
+    if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in numbers):
+        raise ValueError("not a finding")
+    if end_col is not None and type(end_col) is not int:
+        raise ValueError("not a finding")
     return Diagnostic(path, line, col, code, message, Severity(severity), name, end_col)
