@@ -252,8 +252,8 @@ class Site:
         once validation and the linter are done with them: rendering reads only the
         validated ``meta``, and a 5,000-page site holds about 25 MB of positions."""
         for page in self.pages.values():
-            if isinstance(page.doc, LazyDocument) and not page.doc.loaded:
-                continue
+            if isinstance(page.doc, LazyDocument) and "front_matter" not in vars(page.doc):
+                continue  # never parsed: nothing to drop
             if page.doc.front_matter.values:
                 page.doc.front_matter = Located(page.path, {})
 

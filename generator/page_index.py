@@ -21,9 +21,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag, ValidationError
 
 from generator.cache_files import cache_path, code_digest, digest, write_atomically
 from generator.content import Page
@@ -36,16 +36,41 @@ RACY_NS = 2_000_000_000
 """Pages changed this close (ns) before the run began are not indexed."""
 
 
+def _page_type(meta: Any) -> str:
+    """The page type of front matter in the index (a plain page's is left out: the default)."""
+    return str(meta.get("type", "page") if isinstance(meta, dict) else meta.type)
+
+
 class Entry(BaseModel):
-    """One indexed page."""
+    """One indexed page. Stored without default values (a third smaller, faster to read)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stamp: tuple[int, int]
-    meta: Annotated[ServiceLinePage | ClusterPage | QuestionPage | PlainPage, Field(discriminator="type")]
+    meta: Annotated[
+        Annotated[ServiceLinePage, Tag("service-line")]
+        | Annotated[ClusterPage, Tag("cluster")]
+        | Annotated[QuestionPage, Tag("question")]
+        | Annotated[PlainPage, Tag("page")],
+        Discriminator(_page_type),
+    ]
     url: str
-    title: str
-    linked_pages: list[str]
+    title: str | None = None
+    """The page's title when its front matter does not give it (from its H1 or file name)."""
+    linked_pages: list[str] = []
+
+    @classmethod
+    def of(cls, page: Page) -> Entry:
+        """The entry of a page read from its file."""
+        meta = page.meta
+        assert not isinstance(meta, LandingMeta)
+        given = meta.title or getattr(meta, "question", None)
+        title = None if page.title == given else page.title
+        return cls(stamp=page.stamp, meta=meta, url=page.url, title=title, linked_pages=page.linked_pages)
+
+    def dump(self) -> str:
+        """The entry as the index stores it."""
+        return self.model_dump_json(exclude_defaults=True)
 
 
 class IndexFile(BaseModel):
@@ -87,7 +112,8 @@ class PageIndex:
         if entry is None or entry.stamp != stamp:
             return None
         page = Page(src, shown, LazyDocument(file, shown), entry.meta, entry.url, stamp)
-        page.__dict__["title"] = entry.title  # the cached properties, as they were worked out
+        if entry.title is not None:  # the cached properties, as they were worked out
+            page.__dict__["title"] = entry.title
         page.__dict__["linked_pages"] = entry.linked_pages
         self.hits.add(src)
         return page
@@ -104,13 +130,7 @@ class PageIndex:
             if page.src in self.hits:
                 new[page.src] = self.entries[page.src]
                 continue
-            new[page.src] = Entry(
-                stamp=page.stamp,
-                meta=page.meta,
-                url=page.url,
-                title=page.title,
-                linked_pages=page.linked_pages,
-            )
+            new[page.src] = Entry.of(page)
         if new.keys() != self.entries.keys() or len(self.hits) != len(new):
-            text = IndexFile(version=VERSION, key=self.key, pages=new).model_dump_json()
+            text = IndexFile(version=VERSION, key=self.key, pages=new).model_dump_json(exclude_defaults=True)
             write_atomically(self.path, text)

@@ -322,13 +322,11 @@ class Document:
             yield self.body_line + i, line
 
 
-_DOCUMENT_FIELDS = frozenset({"head", "front_matter", "body", "body_line"})
-
-
 class LazyDocument(Document):
-    """A Markdown file read on first use of its text or front matter: the document of a page
-    whose validated facts came from the page index (``page_index.py``). Whatever asks for
-    its text or a position gets the file as it is on disk, read as ``read_document`` reads it."""
+    """A Markdown file read on first use: the document of a page whose validated facts came
+    from the page index (``page_index.py``). Its text is read when something asks for it, and
+    its front matter is parsed (with positions) only when something asks for that: whatever
+    asks gets the file as it is on disk, read as ``read_document`` reads it."""
 
     def __init__(self, file: str, path: str) -> None:  # the fields come on first use
         self.file = file
@@ -340,40 +338,55 @@ class LazyDocument(Document):
         return "body" in self.__dict__
 
     def __getattr__(self, name: str) -> Any:
-        if name in _DOCUMENT_FIELDS and not self.loaded:
-            self.__dict__.update(vars(read_document(Path(self.file), self.path)))
+        if name in ("head", "body", "body_line") and not self.loaded:
+            head, _, body, body_line = _split(read_nonempty(Path(self.file), self.path), self.path)
+            self.__dict__.update(head=head, body=body, body_line=body_line)
             return self.__dict__[name]
+        if name == "front_matter":
+            self.front_matter = split_front_matter(self.head + self.body, self.path).front_matter
+            return self.front_matter
         raise AttributeError(name)
 
 
-def split_front_matter(text: str, path: str) -> Document:
-    """Split ``text`` into YAML front matter (between ``---`` lines) and Markdown body."""
+def _split(text: str, path: str) -> tuple[str, str | None, str, int]:
+    """``text`` as (head, YAML text of the front matter or ``None``, body, body's first line)."""
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
-        empty = Located(path, {}, values={(): (1, 1)})
-        return Document(path, "", empty, text, 1)
+        return "", None, text, 1
     for end in range(1, len(lines)):
         if _END.match(lines[end]):
             break
     else:
         raise SourceError(path, "front matter starts with '---' on line 1 but has no closing '---' line")
-    yaml_text = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    return text[: len(text) - len(body)], "\n".join(lines[1:end]), body, end + 2
+
+
+def split_front_matter(text: str, path: str) -> Document:
+    """Split ``text`` into YAML front matter (between ``---`` lines) and Markdown body."""
+    head, yaml_text, body, body_line = _split(text, path)
+    if yaml_text is None:
+        return Document(path, "", Located(path, {}, values={(): (1, 1)}), text, 1)
     located = parse_yaml(yaml_text, path, line_offset=1)
     if located.data is None:
         located.data = {}
         located.values[()] = (1, 1)
     elif not isinstance(located.data, dict):
         raise SourceError(path, "front matter must be a mapping of `key: value` lines", line=2)
-    body = "\n".join(lines[end + 1 :])
-    return Document(path, text[: len(text) - len(body)], located, body, end + 2)
+    return Document(path, head, located, body, body_line)
+
+
+def read_nonempty(path: Path, display: str) -> str:
+    """A Markdown file's text (``read_text``); an empty file is an error."""
+    text = read_text(path, display)
+    if not text.strip():
+        raise SourceError(display, "file is empty; a page needs front matter and text")
+    return text
 
 
 def read_document(path: Path, display: str) -> Document:
     """Read a Markdown file with optional front matter."""
-    text = read_text(path, display)
-    if not text.strip():
-        raise SourceError(display, "file is empty; a page needs front matter and text")
-    return split_front_matter(text, display)
+    return split_front_matter(read_nonempty(path, display), display)
 
 
 def read_yaml(path: Path, display: str) -> Located:

@@ -174,12 +174,11 @@ def test_every_demo_page_survives_the_round_trip(project: Path) -> None:
     for page in site.pages.values():
         if page.meta.type == "landing":
             continue
-        entry = Entry(
-            stamp=(1, 2), meta=page.meta, url=page.url, title=page.title, linked_pages=page.linked_pages
-        )
-        again = Entry.model_validate_json(entry.model_dump_json())
+        entry = Entry.of(page)
+        again = Entry.model_validate_json(entry.dump())
         assert again.meta == page.meta, page.path
         assert type(again.meta) is type(page.meta)
+        assert again == entry
 
 
 def test_cli_pre_commit_run_uses_the_index_and_no_cache_does_not(project: Path) -> None:
@@ -207,3 +206,34 @@ def test_a_run_that_fails_writes_no_index(project: Path) -> None:
     assert done.code == 1
     assert "unknown page type" in done.output
     assert not index_path(project).exists()
+
+
+def test_markdown_files_are_found_as_rglob_finds_them(tmp_path: Path) -> None:
+    from generator.content import markdown_sources
+
+    docs = tmp_path / "content"
+    for name in [
+        "index.md",
+        "a/x.md",
+        "a-b/x.md",
+        "a/b/c.md",
+        "B/upper.md",
+        "a/notes.txt",
+        ".hidden/x.md",
+        "a/.draft.md",
+        "templates/t.md",
+        "a/templates/kept.md",
+        "z.MD",
+    ]:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("x", "utf-8")
+    (docs / "folder.md").mkdir()  # listed: reading it is the error the user sees
+    expected = []
+    for path in sorted(docs.rglob("*.md")):
+        rel = path.relative_to(docs)
+        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] == "templates":
+            continue
+        expected.append((str(path), rel.as_posix()))
+    found = markdown_sources(docs)
+    assert found == expected
+    assert "a/templates/kept.md" in [src for _, src in found]
