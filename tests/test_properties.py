@@ -543,3 +543,10 @@ def test_utm_values_reach_the_form_only_sanitized(
         assert value == expected[name.split("_", 2)[2]], (name, value)
     assert dialogs == []
     assert errors == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Z09/.,;:!?()[]{}\"'*_|#<>-–—“”‘’é\n\t")), max_size=60))
+def test_break_words_fast_path_matches_str_translate(text: str) -> None:
+    from generator.lint.document import WORD_BREAKS, break_words
+
+    assert break_words(text) == text.translate(WORD_BREAKS)

@@ -88,8 +88,19 @@ _BLOCKS = frozenset(
     }
 )
 
-WORD_BREAKS = str.maketrans(dict.fromkeys(".,;:!?()[]{}\"'*_“”‘’|#<>-–—", " "))
+_BREAK_CHARS = ".,;:!?()[]{}\"'*_“”‘’|#<>-–—"
+WORD_BREAKS = str.maketrans(dict.fromkeys(_BREAK_CHARS, " "))
 """Characters between words (``/`` stays: ``24/7`` is one word); see ``LintDocument.words``."""
+_ASCII_BREAKS = "".join(c for c in _BREAK_CHARS if c.isascii()).encode("ascii")
+_ASCII_WORD_BREAKS = bytes.maketrans(_ASCII_BREAKS, b" " * len(_ASCII_BREAKS))
+
+
+def break_words(text: str) -> str:
+    """``text`` with each ``WORD_BREAKS`` character made a space. (ASCII text goes through
+    ``bytes.translate``: ten times faster than ``str.translate`` with a dictionary.)"""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORD_BREAKS).decode("ascii")
+    return text.translate(WORD_BREAKS)
 
 
 def _pieces(needle: str) -> tuple[str, ...]:
@@ -97,7 +108,7 @@ def _pieces(needle: str) -> tuple[str, ...]:
     needle (between spaces and word breaks) is inside one word wherever the needle is, and a
     piece with a space or break before it in the needle starts that word, one with a space or
     break after it ends that word ("day and night": "day ", " and ", " night")."""
-    spaced = needle.translate(WORD_BREAKS)
+    spaced = break_words(needle)
     return tuple(
         (" " if piece.start() else "") + piece.group() + (" " if piece.end() < len(spaced) else "")
         for piece in _PIECE.finditer(spaced)
@@ -363,7 +374,7 @@ class LintDocument:
     @cached_property
     def words(self) -> frozenset[str]:
         """The words of ``lower``: its pieces between spaces and ``WORD_BREAKS``."""
-        return frozenset(self.lower.translate(WORD_BREAKS).split())
+        return frozenset(break_words(self.lower).split())
 
     @cached_property
     def vocabulary(self) -> str:

@@ -39,7 +39,7 @@ import yaml
 
 from generator.intake import day_hours, hours_lines, normalize_phone, wait_in_days, wait_text, words
 from generator.lint.context import Context
-from generator.lint.document import WORD_BREAKS, LintDocument, Segment
+from generator.lint.document import LintDocument, Segment, break_words
 from generator.lint.engine import is_selected
 from generator.lint.rule import Diagnostic, Rule, Severity
 from generator.schemas import Intake, Pathway, Referral
@@ -50,8 +50,6 @@ PathwayRef = tuple[str, Pathway]
 
 # --- Reading one sentence ----------------------------------------------------------------------
 
-_TOKEN_BREAKS = WORD_BREAKS
-"""Characters between words (``/`` stays: ``24/7`` is one word)."""
 _NEGATORS = frozenset({"not", "no", "never", "cannot", "without"})
 _CLAUSE_BREAK = re.compile(r"[,;:()—]| [-–] | (?:but|and|so|because|while|although|though|then) ")
 _TRIAGE = re.compile(
@@ -74,7 +72,7 @@ def lowercase(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of lowercase ``text``, "n't" read as "not"."""
-    return text.replace("n't", " not").replace("n’t", " not").translate(_TOKEN_BREAKS).split()
+    return break_words(text.replace("n't", " not").replace("n’t", " not")).split()
 
 
 def _word_start(text: str, index: int) -> int | None:
@@ -272,7 +270,7 @@ def _distance(m_start: int, m_end: int, start: int, end: int) -> int:
 def _needed_words(phrase: str) -> frozenset[str]:
     """The whole words a phrase cannot occur without: "house" for "house call" (its last word
     may go on: "house calls"), "24" for "24 hours"; none for "a.m" or "n't"."""
-    pieces = phrase.translate(_TOKEN_BREAKS).split()
+    pieces = break_words(phrase).split()
     if pieces and phrase[-1:].isalnum():
         pieces = pieces[:-1]
     if pieces and phrase[:1].isalnum() and len(pieces[0]) == 1:
@@ -515,7 +513,7 @@ class Reading:
                 continue  # a plain search first: most sentences fail it
             # A phrase counts when the document has it too (searched for only now).
             if any(p in lower and self._has(p) for p in phrases) or not whole.isdisjoint(
-                lower.translate(_TOKEN_BREAKS).split()
+                break_words(lower).split()
             ):
                 out.append((index, k))
         return out
