@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from generator.intake import words
+from generator.sources import packaged_yaml
 
 
 @cache
@@ -15,7 +14,7 @@ def sensitive_terms() -> frozenset[str]:
     """Condition words kept out of URLs, slugs and UTM values of sensitive service lines
     (``data/sensitive_terms.yml``, editable by reviewers)."""
     text = resources.files("generator").joinpath("data/sensitive_terms.yml").read_text("utf-8")
-    return frozenset(yaml.safe_load(text)["terms"])
+    return frozenset(packaged_yaml(text)["terms"])
 
 
 def condition_words(text: str) -> list[str]:

@@ -389,6 +389,12 @@ def read_document(path: Path, display: str) -> Document:
     return split_front_matter(read_nonempty(path, display), display)
 
 
+def packaged_yaml(text: str) -> Any:
+    """Data that ships with carewheel (word lists, rule tables): trusted, needs no positions,
+    so libyaml's safe loader reads it (ten times faster than the pure-Python one)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def read_yaml(path: Path, display: str) -> Located:
     """Read a YAML file that must hold a mapping."""
     text = read_text(path, display)

@@ -21,11 +21,10 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from generator.lint.context import Context
 from generator.lint.document import LintDocument
 from generator.lint.rule import Diagnostic, Rule, Severity
+from generator.sources import packaged_yaml
 
 
 class TermRule(Rule):
@@ -91,6 +90,6 @@ def load_term_rules() -> list[Rule]:
     rules: list[Rule] = []
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yml"):
-            for entry in yaml.safe_load(item.read_text("utf-8")) or []:
+            for entry in packaged_yaml(item.read_text("utf-8")) or []:
                 rules.append(TermRule(entry))
     return rules

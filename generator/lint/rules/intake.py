@@ -35,7 +35,6 @@ from importlib import resources
 from typing import Generic, TypeVar
 
 import phonenumbers
-import yaml
 
 from generator.intake import day_hours, hours_lines, normalize_phone, wait_in_days, wait_text, words
 from generator.lint.context import Context
@@ -43,6 +42,7 @@ from generator.lint.document import LintDocument, Segment, break_words
 from generator.lint.engine import is_selected
 from generator.lint.rule import Diagnostic, Rule, Severity
 from generator.schemas import Intake, Pathway, Referral
+from generator.sources import packaged_yaml
 
 T = TypeVar("T")
 PathwayRef = tuple[str, Pathway]
@@ -1061,7 +1061,7 @@ class PlanNames:
 @cache
 def _plan_table() -> dict[str, list[str]]:
     text = resources.files("generator").joinpath("data/insurance_plans.yml").read_text("utf-8")
-    plans: dict[str, list[str]] = yaml.safe_load(text)["plans"]
+    plans: dict[str, list[str]] = packaged_yaml(text)["plans"]
     return plans
 
 
@@ -1271,7 +1271,7 @@ def hours_hold(match: re.Match[str], intake: Intake) -> bool:
 def _appointment_types() -> tuple[dict[str, str], re.Pattern[str]]:
     """(normalized way of writing → kind, pattern) from ``data/appointment_types.yml``."""
     text = resources.files("generator").joinpath("data/appointment_types.yml").read_text("utf-8")
-    table: dict[str, list[str]] = yaml.safe_load(text)["types"]
+    table: dict[str, list[str]] = packaged_yaml(text)["types"]
     kinds = {" ".join(words(s)): kind for kind, spellings in table.items() for s in [kind, *spellings]}
     return kinds, _literal_pattern(kinds, r"[\s-]*")
 

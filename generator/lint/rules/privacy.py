@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import yaml
-
 from generator.content import Page
 from generator.errors import SourceError
 from generator.lint.context import Context
@@ -25,7 +23,7 @@ from generator.lint.document import Html, LintDocument, Position, line_positions
 from generator.lint.rule import Diagnostic, Rule, Severity
 from generator.privacy import condition_words
 from generator.project import Project
-from generator.sources import parse_yaml, read_text
+from generator.sources import packaged_yaml, parse_yaml, read_text
 
 DEFAULT_THEME_DIR = "themes/carewheel"
 
@@ -91,7 +89,7 @@ class Tracker:
 def trackers() -> tuple[Tracker, ...]:
     """Known trackers, from ``generator/data/trackers.yml``."""
     text = resources.files("generator").joinpath("data/trackers.yml").read_text("utf-8")
-    return tuple(Tracker(**entry) for entry in yaml.safe_load(text)["trackers"])
+    return tuple(Tracker(**entry) for entry in packaged_yaml(text)["trackers"])
 
 
 def tracker_name(host: str, path: str) -> str | None:
