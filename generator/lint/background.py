@@ -10,16 +10,17 @@ process instead.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from generator.errors import CarewheelError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 
@@ -27,17 +28,15 @@ T = TypeVar("T")
 def can_fork() -> bool:
     """Forking is safe on Linux in a process that has not started threads (a test runner's
     worker or ``serve`` has; they lint in their own process)."""
-    return (
-        sys.platform == "linux"
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 class BackgroundLint(Generic[T]):
     """A lint job run in a forked child; ``findings()`` waits for its result."""
 
     def __init__(self, job: Callable[[], T]) -> None:
+        import multiprocessing  # here, not at start-up: 20 ms that a run without a fork never needs
+
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_child, args=(job, sender), name="carewheel-lint")
