@@ -224,8 +224,9 @@ def _new(config_file: Path | None, make: Callable[[Site], Path], *, service_line
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Lint every document again (default: reuse the findings of unchanged ones, kept in "
-    ".carewheel-cache/; CAREWHEEL_NO_CACHE=1 does the same, for builds too).",
+    help="Read and lint every document again (default: reuse the findings and the validated "
+    "front matter of unchanged files, kept in .carewheel-cache/; CAREWHEEL_NO_CACHE=1 does the "
+    "same, for builds too).",
 )
 @click.option(
     "-j",

@@ -7,7 +7,8 @@ the document's file. Findings are stored before suppressions and severity overri
 engine applies on every run. Rules that read the whole site (``Rule.cacheable = False``: orphan
 pages, duplicate keywords, links to expired campaigns) are never cached: they run every time.
 
-The cache is one JSON file, ``.carewheel-cache/lint.json`` beside ``mkdocs.yml``, rewritten
+The cache is one JSON file, ``.carewheel-cache/lint.json`` beside ``mkdocs.yml`` (the page
+index, ``page_index.py``, is its neighbour; ``cache_files.py`` has what the two share), rewritten
 atomically at the end of a run with the entries of that run only (stale entries drop out);
 a run over some paths only keeps the other entries too. ``carewheel lint --no-cache`` or the
 environment variable ``CAREWHEEL_NO_CACHE=1`` (for builds too) turn it off.
