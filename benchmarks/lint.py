@@ -6,8 +6,9 @@ the same generated corpus, side by side.
 Targets (issues 4 and 5): at least 1,000 pages/s per core with all rules on, at least 3x
 faster than markdownlint-cli2, and a pre-commit run on one changed file under 0.5 s. The
 per-core headline is `carewheel lint -j 1 --no-cache` (one process, no cache: a fresh
-checkout); rows follow for the default (one process per CPU), the warm cache, and one changed
-file (a word appended, then `carewheel lint FILE`, as pre-commit runs it). markdownlint-cli2 is
+checkout); rows follow for the default (one process per CPU), the warm cache (the lint cache
+and the page index in .carewheel-cache/), and one changed file (a line appended, then
+`carewheel lint FILE`, as pre-commit runs it: the other pages come from the page index). markdownlint-cli2 is
 one Node process. Every time includes start-up. Results are appended to
 benchmarks/results/lint.md (or --output).
 """
