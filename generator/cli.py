@@ -285,7 +285,7 @@ def _lint(
     project = load_project(config_file)
     wanted = _lint_paths(project, paths)
     index = PageIndex(index_file(project.root, disabled=no_cache))
-    site = load_site(project, index=index if index.path is not None else None)
+    site = load_site(project, index=index)
     settings = project.settings.lint
     if select:
         settings = settings.model_copy(

@@ -375,11 +375,9 @@ def markdown_sources(docs_dir: Path) -> list[tuple[str, str]]:
     return [(f"{folder}/{src}", src) for src in found]
 
 
-def read_page(path: Path, project: Project, *, directory_urls: bool = True, src: str | None = None) -> Page:
-    """Read and validate one Markdown page (raises ``SourceErrors`` with all its errors).
-    ``src``, the path inside ``docs_dir``, is worked out when not given."""
-    if src is None:
-        src = path.relative_to(project.docs_dir).as_posix()
+def read_page(path: Path, src: str, project: Project, *, directory_urls: bool = True) -> Page:
+    """Read and validate the Markdown page ``src`` (its path inside ``docs_dir``); raises
+    ``SourceErrors`` with all its errors."""
     shown = project.docs_display + src
     doc = read_document(path, shown)
     data = doc.front_matter.data
@@ -533,7 +531,7 @@ def _load_site(
                 pages[src] = indexed
                 continue
         try:
-            page = read_page(Path(file), project, directory_urls=directory_urls, src=src)
+            page = read_page(Path(file), src, project, directory_urls=directory_urls)
             page.stamp = stamp
         except (SourceError, SourceErrors) as exc:
             errors.add(exc)

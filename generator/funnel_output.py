@@ -345,6 +345,16 @@ DEFINITIONS = (
 )
 
 
+def _breakdown(report: FunnelReport, dimension: str, column: str, caption: str) -> str:
+    """The table of one per-campaign breakdown (``channel`` or ``variant``)."""
+    rows = [
+        [r.campaign, getattr(r, dimension), *_summary_cells(r.summary)]
+        for r in report.rows
+        if r.dimension == dimension
+    ]
+    return _table(caption, ("Campaign", column, *SUMMARY_HEADERS), rows, row_headers=2)
+
+
 def render_html(report: FunnelReport) -> str:
     """The report as one self-contained HTML page: inline CSS, SVG charts, no script, no requests."""
     total = report.total()
@@ -422,27 +432,9 @@ def render_html(report: FunnelReport) -> str:
             ],
         ),
         "<h2>By channel</h2>",
-        _table(
-            "Funnel per campaign and channel",
-            ("Campaign", "Channel", *SUMMARY_HEADERS),
-            [
-                [r.campaign, r.channel, *_summary_cells(r.summary)]
-                for r in report.rows
-                if r.dimension == "channel"
-            ],
-            row_headers=2,
-        ),
+        _breakdown(report, "channel", "Channel", "Funnel per campaign and channel"),
         "<h2>By variant</h2>",
-        _table(
-            "Funnel per campaign and landing-page variant",
-            ("Campaign", "Variant", *SUMMARY_HEADERS),
-            [
-                [r.campaign, r.variant, *_summary_cells(r.summary)]
-                for r in report.rows
-                if r.dimension == "variant"
-            ],
-            row_headers=2,
-        ),
+        _breakdown(report, "variant", "Variant", "Funnel per campaign and landing-page variant"),
         "<h2>By service line</h2>",
         _table(
             "Funnel per service line",

@@ -68,10 +68,6 @@ class Entry(BaseModel):
         title = None if page.title == given else page.title
         return cls(stamp=page.stamp, meta=meta, url=page.url, title=title, linked_pages=page.linked_pages)
 
-    def dump(self) -> str:
-        """The entry as the index stores it."""
-        return self.model_dump_json(exclude_defaults=True)
-
 
 class IndexFile(BaseModel):
     """The whole index file: validated in one pass, from the file's bytes."""
@@ -81,6 +77,10 @@ class IndexFile(BaseModel):
     version: Literal[1]
     key: str
     pages: dict[str, Entry]
+
+    def dump(self) -> str:
+        """The index as its file holds it."""
+        return self.model_dump_json(exclude_defaults=True)
 
 
 def index_file(root: Path, *, disabled: bool = False) -> Path | None:
@@ -97,13 +97,13 @@ class PageIndex:
         self.key = digest(code_digest(), f"directory_urls={directory_urls}") if path else ""
         self.entries: dict[str, Entry] = {}
         self.hits: set[str] = set()
-        if path is None or not path.is_file():
+        if path is None:
             return
         try:
             data = IndexFile.model_validate_json(path.read_bytes())
         except (OSError, ValidationError):
-            return  # a damaged index is an empty index
-        if data.version == VERSION and data.key == self.key:
+            return  # no index, or a damaged or older one: an empty index
+        if data.key == self.key:
             self.entries = data.pages
 
     def page(self, file: str, src: str, shown: str, stamp: tuple[int, int]) -> Page | None:
@@ -131,6 +131,5 @@ class PageIndex:
                 new[page.src] = self.entries[page.src]
                 continue
             new[page.src] = Entry.of(page)
-        if new.keys() != self.entries.keys() or len(self.hits) != len(new):
-            text = IndexFile(version=VERSION, key=self.key, pages=new).model_dump_json(exclude_defaults=True)
-            write_atomically(self.path, text)
+        if len(self.hits) != len(new) or new.keys() != self.entries.keys():  # read anew, or gone
+            write_atomically(self.path, IndexFile(version=VERSION, key=self.key, pages=new).dump())

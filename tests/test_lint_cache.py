@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache_files import FOLDER
 from generator.content import load_site
 from generator.lint import engine
-from generator.lint.cache import FILE, FOLDER
+from generator.lint.cache import FILE
 from generator.lint.engine import lint
 from generator.lint.rule import Diagnostic
 from generator.project import load_project

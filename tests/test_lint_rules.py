@@ -109,7 +109,7 @@ def test_rule_case(case: dict[str, Any], tmp_path: Path) -> None:
 
 
 def test_body_links_reads_every_link_form_and_skips_code() -> None:
-    from generator.lint.rules.structure import body_links
+    from generator.content import body_links
 
     body = (
         "See [angina](what-is-angina.md) and [tests][t].\n\n"

@@ -20,10 +20,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from generator.cache_files import FOLDER, cache_path, code_digest, digest, read_json, write_json
+from generator.cache_files import cache_path, digest, read_json, write_json
 from generator.lint.rule import Diagnostic, Severity
-
-__all__ = ["FILE", "FOLDER", "LintCache", "cache_file", "code_digest", "digest", "fact_files"]
 
 VERSION = 1
 FILE = "lint.json"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from generator.campaigns import CampaignSource, Status
 from generator.content import Page, ServiceLine, Site
 from generator.intake import normalize_phone, pathway_phone
 from generator.lint.document import LintDocument
 from generator.schemas import ClaimEntry, Intake, LintSettings, Pathway
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,6 +25,15 @@ class Context:
     settings: LintSettings
     today: dt.date
     documents: list[LintDocument] = field(default_factory=list)
+    _once: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def once(self, name: str, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per run: what rule families derive from the whole
+        project (the site index, the theme's files), kept no longer than the run."""
+        if name not in self._once:
+            self._once[name] = make()
+        found: T = self._once[name]
+        return found
 
     def service_line(self, doc: LintDocument) -> ServiceLine | None:
         """The document's service line: the page's, or the campaign's."""

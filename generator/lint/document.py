@@ -309,9 +309,6 @@ class LintDocument:
     file_lines: list[tuple[int, str]] | None = None
     """(file line, text) of the lines where suppression comments may be, when they are not the
     body's (a campaign's whole YAML file); see ``raw_lines``."""
-    parsed: bool = field(default=False, repr=False, compare=False)
-    """Made by ``parse``: segments, links, images and HTML are filled in. (A document made
-    directly, as the engine's stand-in for one whose findings are cached, has none.)"""
 
     @classmethod
     def parse(
@@ -322,7 +319,6 @@ class LintDocument:
         mapping = compact_line_map(line_map) if line_map else ConsecutiveLines(1, len(lines))
         doc = cls(path, body, mapping, **kw)
         _Walker(doc, lines).walk(markdown_tree(body))
-        doc.parsed = True
         return doc
 
     def file_position(self, body_line: int, body_col: int) -> Position:

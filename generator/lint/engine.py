@@ -14,10 +14,11 @@ from functools import partial
 from pathlib import Path
 
 from generator.batch import without_gc
+from generator.cache_files import code_digest, digest
 from generator.campaigns import CampaignSource
 from generator.content import Page, Site
 from generator.lint import background, suppress
-from generator.lint.cache import LintCache, code_digest, digest, fact_files
+from generator.lint.cache import LintCache, fact_files
 from generator.lint.context import Context
 from generator.lint.document import ConsecutiveLines, LintDocument
 from generator.lint.rule import Diagnostic, Rule, Severity
@@ -237,9 +238,7 @@ def _lint_run(
         findings.extend(found)
     # Whole-site rules get stubs, parsed again only where they need it.
     parsed: list[LintDocument | None] = [None] * len(items)
-    ctx.documents = [
-        doc if doc is not None else item.stub(site) for item, doc in zip(items, parsed, strict=True)
-    ]
+    ctx.documents = [item.stub(site) for item in items]
     for i, (item, doc) in enumerate(zip(items, ctx.documents, strict=True)):
         for rule in whole_site:
             if doc.kind not in rule.kinds:

@@ -8,7 +8,6 @@ stylesheets once per run.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -280,15 +279,12 @@ def theme_dir(project: Project) -> Path:
     return project.root / folder
 
 
-_THEME: list[tuple[weakref.ref[Context], list[ThemeFile]]] = []
-"""The theme files of the current lint run (its ``Context`` held weakly: a finished run's
-documents are not kept alive by this cache)."""
-
-
 def theme_files(ctx: Context) -> list[ThemeFile]:
     """The theme's HTML templates and CSS files (read once per lint run)."""
-    if _THEME and _THEME[0][0]() is ctx:
-        return _THEME[0][1]
+    return ctx.once("theme_files", lambda: _theme_files(ctx))
+
+
+def _theme_files(ctx: Context) -> list[ThemeFile]:
     project = ctx.site.project
     folder = theme_dir(project)
     files = []
@@ -299,7 +295,6 @@ def theme_files(ctx: Context) -> list[ThemeFile]:
             except (OSError, UnicodeDecodeError):
                 continue
             files.append(ThemeFile(project.display(path), text.replace("\r\n", "\n")))
-    _THEME[:] = [(weakref.ref(ctx), files)]
     return files
 
 

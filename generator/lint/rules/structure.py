@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.content import Page, body_links, resolve_link
+from generator.content import Page, resolve_link
 from generator.lint.context import Context
 from generator.lint.document import LintDocument, Position
 from generator.lint.rule import Diagnostic, Rule, Severity
@@ -31,15 +30,12 @@ class SiteIndex:
     """Cluster id → number of published (not draft) questions."""
 
 
-_INDEX: list[tuple[weakref.ref[Context], SiteIndex]] = []
-"""The site index of the current lint run (its ``Context`` held weakly: a finished run's
-documents are not kept alive by this cache)."""
-
-
 def site_index(ctx: Context) -> SiteIndex:
     """The site index of this run, from every page's front matter and links."""
-    if _INDEX and _INDEX[0][0]() is ctx:
-        return _INDEX[0][1]
+    return ctx.once("site_index", lambda: _site_index(ctx))
+
+
+def _site_index(ctx: Context) -> SiteIndex:
     index = SiteIndex()
     for src, page in sorted(ctx.site.pages.items(), key=lambda item: item[1].path):
         meta = page.meta
@@ -53,7 +49,6 @@ def site_index(ctx: Context) -> SiteIndex:
             continue
         for target in page.linked_pages:
             index.linked_from.setdefault(target, set()).add(src)
-    _INDEX[:] = [(weakref.ref(ctx), index)]
     return index
 
 
@@ -235,14 +230,12 @@ class LinkToOtherClusterQuestion(Rule):
         page = doc.page
         if not isinstance(page, Page) or not isinstance(page.meta, QuestionPage):
             return False
-        return ".md" in doc.body and any(
-            self._other_cluster(page, href, ctx) for href in body_links(doc.body)
-        )
+        return any(self._other_cluster(page, src, ctx) for src in page.linked_pages)
 
     @staticmethod
-    def _other_cluster(page: Page, href: str, ctx: Context) -> Page | None:
-        """The question ``href`` leads to, when it is of a cluster other than ``page``'s."""
-        src = resolve_link(page.src, href)
+    def _other_cluster(page: Page, src: str | None, ctx: Context) -> Page | None:
+        """The question ``src`` (a page's path in ``content/``) is, when it is of a cluster
+        other than ``page``'s."""
         target = ctx.site.pages.get(src) if src else None
         if target is None or not isinstance(target.meta, QuestionPage):
             return None
@@ -255,7 +248,7 @@ class LinkToOtherClusterQuestion(Rule):
             return
         own = page.meta.cluster
         for link in doc.links:
-            target = self._other_cluster(page, link.href, ctx)
+            target = self._other_cluster(page, resolve_link(page.src, link.href), ctx)
             if target is None:
                 continue
             assert isinstance(target.meta, QuestionPage)
