@@ -35,6 +35,18 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 class _Resolver(yaml.resolver.BaseResolver):
     """Resolve plain scalars like YAML 1.2's core schema, plus ISO dates."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """``BaseResolver.resolve`` without its path resolvers (none are added here), in
+        fewer steps: libyaml's composer calls it for every node."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                resolvers: list[tuple[str, re.Pattern[str]]] = self.yaml_implicit_resolvers.get(value[:1], [])
+                for tag, regexp in resolvers:
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
 
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
@@ -239,7 +251,8 @@ class _Builder:
         return SourceError(self.located.path, message, line=line, col=col, field=dotted(loc))
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.located.values[loc] = self.where(node)
+        mark = node.start_mark
+        self.located.values[loc] = (mark.line + 1 + self.offset, mark.column + 1)
         if node.tag == _STR and type(node) is yaml.ScalarNode:
             return node.value  # most values: what the constructor would return, without it
         if node.tag not in _STANDARD_TAGS:
@@ -292,8 +305,9 @@ class _Builder:
                     key_node, (*loc, key), f"keys {key!r} and {key_node.value!r} collide; quote the key"
                 )
             given[identity] = index
-            self.located.keys[(*loc, key)] = self.where(key_node)
-            result[key] = self.build(value_node, (*loc, key))
+            inner = (*loc, key)
+            self.located.keys[inner] = self.where(key_node)
+            result[key] = self.build(value_node, inner)
         return result
 
 

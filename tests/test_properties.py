@@ -117,6 +117,30 @@ def test_parse_yaml_never_crashes_and_positions_are_inside_the_text(data: Any, s
     assert () in first.values
 
 
+@FAST
+@given(
+    st.sampled_from([yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode]),
+    st.one_of(yaml_text(12), st.from_regex(r"[-+.0-9~<tTfFnN][-+.0-9:eExXoOaAlLuUsS]{0,10}", fullmatch=True)),
+    st.tuples(st.booleans(), st.booleans()),
+)
+@example(yaml.ScalarNode, "1", (True, False))
+@example(yaml.ScalarNode, "", (True, False))
+@example(yaml.ScalarNode, "2026-01-02", (True, False))
+@example(yaml.ScalarNode, "<<", (True, False))
+@example(yaml.ScalarNode, "true", (False, True))
+def test_resolver_shortcut_matches_pyyaml(
+    kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]
+) -> None:
+    """Invariant: ``_Resolver.resolve`` (a shortcut libyaml's composer calls for every node)
+    gives the tag PyYAML's ``BaseResolver.resolve`` gives with the same implicit resolvers."""
+    from generator.sources import _Resolver
+
+    resolver = _Resolver()
+    assert resolver.resolve(kind, value, implicit) == yaml.resolver.BaseResolver.resolve(
+        resolver, kind, value, implicit
+    )
+
+
 strings_only = st.recursive(
     yaml_text(30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(yaml_text(12), inner, max_size=4),

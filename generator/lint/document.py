@@ -72,6 +72,7 @@ _BLOCKS = frozenset(
         "root",
         "paragraph",
         "heading",
+        "lheading",
         "bullet_list",
         "ordered_list",
         "list_item",
@@ -187,22 +188,34 @@ def compact_line_map(line_map: Sequence[tuple[int, int]]) -> Sequence[tuple[int,
     return line_map
 
 
-@dataclass
 class BodyIndex:
-    """Turns a character offset in a document's body into a file position."""
+    """Turns a character offset in a document's body into a file position. (Its table of
+    line starts is made on first use: most documents are checked without a finding, and
+    nothing else needs a line number.)"""
 
-    starts: list[int]
-    """Offset at which each body line starts."""
-    line_map: Sequence[tuple[int, int]]
+    __slots__ = ("_starts", "body", "line_map")
+
+    def __init__(self, body: str, line_map: Sequence[tuple[int, int]]) -> None:
+        self.body = body
+        self.line_map = line_map
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset at which each body line starts."""
+        if self._starts is None:
+            self._starts = [0, *accumulate(len(line) + 1 for line in self.body.split("\n")[:-1])]
+        return self._starts
 
     def position(self, offset: int) -> Position:
-        k = max(bisect_right(self.starts, offset) - 1, 0)
+        starts = self.starts
+        k = max(bisect_right(starts, offset) - 1, 0)
         if k < len(self.line_map):
             line, extra = self.line_map[k]
         else:
             last, extra = self.line_map[-1] if self.line_map else (1, 0)
             line = last + k - len(self.line_map) + 1
-        return Position(line, offset - self.starts[k] + extra + 1)
+        return Position(line, offset - starts[k] + extra + 1)
 
 
 @dataclass(slots=True)
@@ -224,10 +237,17 @@ class Segment:
     """Index of the section (text under one heading) the segment belongs to."""
     heading_level: int = 0
     """For headings: 1 to 6."""
-    start: Position | None = None
-    """For headings: where the line's first ``#`` is."""
+    start_at: int = field(default=-1, repr=False)
+    """For headings: the body offset of the line's first ``#`` (else -1); see ``start``."""
     at: int = field(default=-1, repr=False)
     """For a segment copied in one run: the body offset of its first character (else -1)."""
+
+    @property
+    def start(self) -> Position | None:
+        """For headings: where the line's first ``#`` is."""
+        if self.start_at < 0 or self.index is None:
+            return None
+        return self.index.position(self.start_at)
 
     def position(self, index: int) -> Position:
         """Where character ``index`` of ``text`` is in the file."""
@@ -259,30 +279,41 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Link:
+class BodyItem:
+    """Something found in a document's body, at body offset ``at``: its ``position`` in the
+    file is worked out when asked for (see ``BodyIndex``)."""
+
+    at: int
+    index: BodyIndex = field(repr=False, compare=False)
+
+    @property
+    def position(self) -> Position:
+        """Where it starts in the file."""
+        return self.index.position(self.at)
+
+
+@dataclass(frozen=True)
+class Link(BodyItem):
     """A Markdown link: its visible text, its target, where it starts."""
 
     text: str
     href: str
-    position: Position
     segment: Segment | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
-class Image:
+class Image(BodyItem):
     """A Markdown image."""
 
     alt: str
     src: str
-    position: Position
 
 
 @dataclass(frozen=True)
-class Html:
+class Html(BodyItem):
     """Raw HTML in the Markdown (a block or an inline tag)."""
 
     content: str
-    position: Position
 
 
 @dataclass
@@ -315,10 +346,9 @@ class LintDocument:
         cls, path: str, body: str, line_map: Sequence[tuple[int, int]] | None = None, **kw: Any
     ) -> LintDocument:
         """Parse ``body``; ``line_map`` defaults to body line i at file line i + 1."""
-        lines = body.split("\n")
-        mapping = compact_line_map(line_map) if line_map else ConsecutiveLines(1, len(lines))
+        mapping = compact_line_map(line_map) if line_map else ConsecutiveLines(1, body.count("\n") + 1)
         doc = cls(path, body, mapping, **kw)
-        _Walker(doc, lines).walk(markdown_tree(body))
+        _Walker(doc).walk(markdown_tree(body))
         return doc
 
     def file_position(self, body_line: int, body_col: int) -> Position:
@@ -436,13 +466,11 @@ def _keep_recent(doc: LintDocument) -> None:
 class _Walker:
     """Turns the parser's node tree into segments, links, images and HTML with positions."""
 
-    def __init__(self, doc: LintDocument, lines: list[str]) -> None:
+    def __init__(self, doc: LintDocument) -> None:
         self.doc = doc
-        self.lines = lines
         self.section = 0
-        starts = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
-        self.index = BodyIndex(starts, doc.line_map)
         body = doc.body
+        self.index = BodyIndex(body, doc.line_map)
         self.chars: list[int] | None = None
         if not body.isascii():
             # The parser reports UTF-8 byte offsets; map them to character offsets.
@@ -475,15 +503,18 @@ class _Walker:
             return
         if name == "html_block":
             start = self.offset((node.srcmap or (0, 0))[0])
-            self.doc.html.append(Html(str(node.meta.get("content", "")), self.index.position(start)))
+            self.doc.html.append(Html(start, self.index, str(node.meta.get("content", ""))))
             return
-        if name == "heading":
+        if name in ("heading", "lheading"):  # ATX (``## Title``) and setext (underlined)
             self.section += 1
             segment = self.paragraph(node.children, "heading")
             segment.heading_level = int(node.meta.get("level", 1))
-            line = self._body_line(self.offset((node.srcmap or (0, 0))[0]))
-            text = self.lines[line] if line < len(self.lines) else ""
-            segment.start = self.index.position(self.index.starts[line] + len(text) - len(text.lstrip()))
+            body = self.doc.body
+            at = min(self.offset((node.srcmap or (0, 0))[0]), len(body))
+            line_start = body.rfind("\n", 0, at) + 1
+            line_end = body.find("\n", at)
+            text = body[line_start : len(body) if line_end < 0 else line_end]
+            segment.start_at = line_start + len(text) - len(text.lstrip())
             self.doc.headings.append(segment)
             return
         if name == "tcell":
@@ -519,9 +550,6 @@ class _Walker:
                     self.doc.segments.append(plain)
                 return plain
         return self.inline(nodes, kind)
-
-    def _body_line(self, offset: int) -> int:
-        return max(bisect_right(self.index.starts, offset) - 1, 0)
 
     def inline(self, nodes: Sequence[Node], kind: str) -> Segment:
         """Plain text of inline nodes, with their map back to the file."""
@@ -562,18 +590,18 @@ class _Inline:
         elif name == "code_inline":
             return
         elif name == "html_inline":
-            doc.html.append(Html(str(node.meta.get("content", "")), walker.index.position(start)))
+            doc.html.append(Html(start, walker.index, str(node.meta.get("content", ""))))
         elif name in ("link", "autolink"):
             begin = self.length
             for child in node.children:
                 self.visit(child)
             label = "".join(self.text)[begin:]
             href = str(node.meta.get("url", ""))
-            doc.links.append(Link(label, href, walker.index.position(start), self.segment))
+            doc.links.append(Link(start, walker.index, label, href, self.segment))
         elif name == "image":
             alt = "".join(str(c.meta.get("content", "")) for c in _descendants(node))
             src = str(node.meta.get("url", ""))
-            doc.images.append(Image(alt, src, walker.index.position(start)))
+            doc.images.append(Image(start, walker.index, alt, src))
         else:
             for child in node.children:
                 self.visit(child)
