@@ -90,10 +90,25 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (
-        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}; "
-        f"code {code_version()}"
-    )
+    return f"{os.cpu_count()} cores, {cpu}, {interpreter()}, {platform.system()}; code {code_version()}"
+
+
+INTERPRETER = (
+    "import os, platform, sys; "
+    "maps = open('/proc/self/maps').read() if os.path.exists('/proc/self/maps') else ''; "
+    "linked = ', libpython shared' if 'libpython' in maps else ', libpython static' if maps else ''; "
+    "print(f'{platform.python_implementation()} {platform.python_version()} "
+    "({os.path.realpath(sys._base_executable)}{linked})')"
+)
+"""Prints what an interpreter is: version, executable and (on Linux) whether it runs on a
+shared libpython. A shared one, as pyenv builds by default, runs Python code slower than
+Debian's statically linked, PGO-built interpreter."""
+
+
+def interpreter(python: str | None = None) -> str:
+    """A description of ``python`` (default: the one running the benchmark)."""
+    command = [python or sys.executable, "-c", INTERPRETER]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def publish(report: str, output: Path, title: str, script: str) -> None:

@@ -19,7 +19,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from common import BIN, ROOT, compare, compile_sources, machine, publish
+from common import BIN, ROOT, compare, compile_sources, interpreter, machine, publish
 from corpus import make
 
 CORPUS = ROOT / "benchmarks" / "corpus"
@@ -32,6 +32,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "lint.md")
     parser.add_argument("--work", type=Path, default=CORPUS, help="Where the corpus is generated.")
+    parser.add_argument(
+        "--other-python",
+        metavar="PYTHON",
+        help="Also time the one-core run on this interpreter (one with carewheel's dependencies, "
+        "e.g. another venv's bin/python), side by side: the same code on another CPython build.",
+    )
     args = parser.parse_args()
     compile_sources()
     if not MARKDOWNLINT.exists():
@@ -49,9 +55,15 @@ def main() -> None:
         "file": "carewheel lint FILE (one changed file, cache warm)",
         "anchor": "markdownlint-cli2 (all default rules)",
     }
+    others: dict[str, tuple[list[str], Path]] = {}
+    if args.other_python:
+        other = f"carewheel lint (-j 1) on {interpreter(args.other_python)}"
+        command = ["env", f"PYTHONPATH={ROOT}", args.other_python, "-m", "generator", "lint"]
+        others[other] = ([*command, "--no-cache", "-j", "1", "--exit-zero"], project)
     timings = compare(
         {
             names["one"]: ([carewheel, "lint", "--no-cache", "-j", "1", "--exit-zero"], project),
+            **others,
             names["all"]: ([carewheel, "lint", "--no-cache", "--exit-zero"], project),
             names["warm"]: ([carewheel, "lint", "--exit-zero"], project),
             names["file"]: (
@@ -89,6 +101,12 @@ def main() -> None:
         f"markdownlint-cli2. One changed file (pre-commit): **{file.median:.2f} s** (target 0.5 s: "
         f"{'met' if file.median <= 0.5 else 'NOT met'}).\n"
     )
+    for name in others:
+        ratio = timings[name].median / one.median
+        lines.append(
+            f"On the other interpreter the one-core run takes **{ratio:.2f}x** as long "
+            f"({pages / timings[name].median:,.0f} pages/s).\n"
+        )
     report = "\n".join(lines)
     publish(report, args.output, "Lint benchmark", "lint.py")
 

@@ -3,6 +3,7 @@ only that they work is tested here, never a time)."""
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_build_benchmark_runs(tmp_path: Path) -> None:
 
 
 def test_lint_benchmark_runs(tmp_path: Path) -> None:
-    report = bench("lint.py", "--pages", "40", "--runs", "1", tmp=tmp_path)
+    report = bench("lint.py", "--pages", "40", "--runs", "1", "--other-python", sys.executable, tmp=tmp_path)
     for row in (
         "carewheel lint (all rules, one core: -j 1)",
         "carewheel lint (all rules, all cores)",
@@ -54,6 +55,9 @@ def test_lint_benchmark_runs(tmp_path: Path) -> None:
     assert "with the cache warm and nothing changed" in report
     assert "pages/s on one core" in report
     assert "One changed file (pre-commit)" in report
+    assert f"| carewheel lint (-j 1) on CPython {platform.python_version()} (" in report
+    assert "On the other interpreter the one-core run takes" in report
+    assert f", CPython {platform.python_version()} (" in report.split("Machine: ")[1].split("\n")[0]
 
 
 def test_campaign_benchmark_runs(tmp_path: Path) -> None:
