@@ -280,6 +280,9 @@ class _Builder:
             raise self.fail(node, loc, f"invalid value for its tag {node.tag!r}: {problem}") from None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        pairs = node.value
+        if all(type(key) is yaml.ScalarNode and key.tag == _STR for key, _ in pairs):
+            return self.string_keys(pairs, loc)  # most mappings: no merge key, no typed key
         explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
         try:
             self.loader.flatten_mapping(node)
@@ -307,6 +310,22 @@ class _Builder:
             given[identity] = index
             inner = (*loc, key)
             self.located.keys[inner] = self.where(key_node)
+            result[key] = self.build(value_node, inner)
+        return result
+
+    def string_keys(self, pairs: list[tuple[yaml.Node, yaml.Node]], loc: Loc) -> dict[str, Any]:
+        """``mapping`` of pairs whose keys are all plain strings (nothing to merge, no key
+        that another type could collide with), in fewer steps."""
+        result: dict[str, Any] = {}
+        keys, offset = self.located.keys, self.offset
+        for key_node, value_node in pairs:
+            key = key_node.value
+            inner = (*loc, key)
+            if key in result:
+                first = keys[inner]
+                raise self.fail(key_node, inner, f"duplicate key {key!r} (first given on line {first[0]})")
+            mark = key_node.start_mark
+            keys[inner] = (mark.line + 1 + offset, mark.column + 1)
             result[key] = self.build(value_node, inner)
         return result
 

@@ -64,3 +64,12 @@ def test_parsing_alone_builds_no_line_table() -> None:
     assert doc.headings[0].start == Position(1, 1)
     assert index._starts is not None
     assert doc.segments[1].position(0) == Position(3, 1)
+
+
+def test_text_and_segment_starts_agree() -> None:
+    for body in ("", "One.\n\nTwo two.\n\n- a\n- b\n", BODY):
+        doc = LintDocument.parse("p.md", body)
+        assert [doc.text[start:].split("\n", 1)[0] for start in doc.segment_starts] == [
+            s.text.split("\n", 1)[0] for s in doc.segments
+        ]
+        assert len(doc.segment_starts) == len(doc.segments)

@@ -376,17 +376,15 @@ class LintDocument:
     def text(self) -> str:
         """All prose, one segment per line (for whole-document searches)."""
         _keep_recent(self)
-        return "\n".join(s.text for s in self.segments)
+        return "\n".join([s.text for s in self.segments])
 
     @cached_property
     def segment_starts(self) -> list[int]:
         """Where each segment starts in ``text``."""
         _keep_recent(self)
-        starts, at = [], 0
-        for segment in self.segments:
-            starts.append(at)
-            at += len(segment.text) + 1
-        return starts
+        if not self.segments:
+            return []
+        return list(accumulate([len(s.text) + 1 for s in self.segments[:-1]], initial=0))
 
     def segment_at(self, offset: int) -> int:
         """Index of the segment that holds ``text[offset]``."""
