@@ -81,7 +81,8 @@ def main() -> None:
     lines = [
         f"\n## {dt.date.today()}: lint, {pages} pages\n",
         f"Machine: {machine()}. Command: `.venv/bin/python benchmarks/lint.py --pages {args.pages} "
-        f"--runs {args.runs}` (medians of {args.runs} alternating runs after a warm-up;"
+        f"--runs {args.runs}{f' --other-python {args.other_python}' if args.other_python else ''}` "
+        f"(medians of {args.runs} alternating runs after a warm-up;"
         " start-up included).\n",
         "| linter | median s | runs s | pages/s | peak MiB |",
         "| --- | ---: | --- | ---: | ---: |",
