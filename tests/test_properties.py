@@ -574,3 +574,34 @@ def test_break_words_fast_path_matches_str_translate(text: str) -> None:
     from generator.lint.document import WORD_BREAKS, break_words
 
     assert break_words(text) == text.translate(WORD_BREAKS)
+
+
+PHRASE_WORDS = ["see", "you", "your", "a", "an", "in", "get", "come", "talk", "to", "with", "meet", "the"]
+
+
+@FAST
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(PHRASE_WORDS), st.sampled_from([" ", "  ", ".", ",", "-", "\n", "/"])),
+        max_size=40,
+    )
+)
+def test_phrase_search_shortcut_agrees_with_lacks(parts: list[str]) -> None:
+    """Invariants, for every keyword phrase of the intake rules and any text: when the text has
+    the phrase, ``Reading._lacks`` says it may; when the text has the phrase's needed words,
+    ``Reading._lacks`` says what ``LintDocument.lacks`` says (it only skips pieces made of
+    those words)."""
+    from generator.lint.document import LintDocument
+    from generator.lint.rules.intake import _UNSURE_PIECES, Reading
+
+    class Run:  # a lint run stand-in: a reading keeps only a weak reference to it
+        pass
+
+    run = Run()
+    doc = LintDocument.parse("t.md", " ".join(parts) + "\n")
+    reading = Reading(doc, run)  # type: ignore[arg-type]
+    for phrase, (needs, _) in _UNSURE_PIECES.items():
+        if phrase in doc.lower:
+            assert not reading._lacks(phrase), phrase
+        if needs <= doc.words:
+            assert reading._lacks(phrase) == doc.lacks(phrase), phrase

@@ -104,7 +104,7 @@ def break_words(text: str) -> str:
     return text.translate(WORD_BREAKS)
 
 
-def _pieces(needle: str) -> tuple[str, ...]:
+def needle_pieces(needle: str) -> tuple[str, ...]:
     """What ``LintDocument.vocabulary`` has when ``lower`` has ``needle``: each piece of the
     needle (between spaces and word breaks) is inside one word wherever the needle is, and a
     piece with a space or break before it in the needle starts that word, one with a space or
@@ -118,7 +118,7 @@ def _pieces(needle: str) -> tuple[str, ...]:
 
 _PIECE = re.compile(r"\S+")
 _PIECES: dict[str, tuple[str, ...]] = {}
-"""``_pieces`` by needle (needles are the rules' keywords: a few hundred)."""
+"""``needle_pieces`` by needle (needles are the rules' keywords: a few hundred)."""
 
 
 _INNER = {"list_item": "list_item", "blockquote": "quote"}
@@ -414,7 +414,7 @@ class LintDocument:
         if pieces is None:
             if len(_PIECES) > 4096:
                 _PIECES.clear()
-            pieces = _PIECES[needle] = _pieces(needle)
+            pieces = _PIECES[needle] = needle_pieces(needle)
         if len(pieces) == 1:  # most needles: one word
             return pieces[0] not in self.vocabulary
         return not all(map(self.vocabulary.__contains__, pieces))
