@@ -5,8 +5,8 @@
 # Everything comes from PyPI, Debian's packages or the npm registry.
 
 # Debian's CPython when there is one: Debian builds it with PGO and LTO and links it
-# statically, and carewheel runs about 15% faster on it than on a default pyenv build
-# (--enable-shared, no PGO); see docs/decisions.md, entry 44. Else python3 from PATH.
+# statically; carewheel takes 1.08x to 1.18x as long on a default pyenv build (shared
+# libpython, no PGO); see docs/decisions.md, entry 44. Else python3 from PATH.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
 VENV   := .venv
 BIN    := $(VENV)/bin

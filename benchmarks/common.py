@@ -118,7 +118,7 @@ def publish(report: str, output: Path, title: str, script: str) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(f"# {title}\n\nAppended by `benchmarks/{script}`.\n", "utf-8")
     with output.open("a", encoding="utf-8") as handle:
-        handle.write(report)
+        handle.write(report if report.endswith("\n") else report + "\n")
 
 
 def compile_sources() -> None:
