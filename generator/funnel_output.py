@@ -384,7 +384,6 @@ def render_html(report: FunnelReport) -> str:
         body.append(f"<li>{total.unlinked} {were} recorded without a lead (not in the rates).</li>")
     warned = plural(report.warnings.total, "warning")
     body.append(f"<li>{warned} about the input data (see Data quality).</li></ul>")
-    labels = [r.campaign for r in campaigns]
     body += [
         "<h2>By campaign</h2>",
         bar_chart(
@@ -396,25 +395,19 @@ def render_html(report: FunnelReport) -> str:
         bar_chart(
             "campaign-booking",
             "Lead→appointment rate per campaign",
-            [
-                (label, None if r.summary.booking_rate is None else float(r.summary.booking_rate))
-                for label, r in zip(labels, campaigns, strict=True)
-            ],
+            [(r.campaign, r.summary.booking_rate) for r in campaigns],
             lambda v: f"{v:.0f}%",
         ),
         bar_chart(
             "campaign-response",
             "Median lead response time per campaign",
-            [(label, r.summary.median_response_hours) for label, r in zip(labels, campaigns, strict=True)],
+            [(r.campaign, r.summary.median_response_hours) for r in campaigns],
             format_hours,
         ),
         bar_chart(
             "campaign-show",
             "Show rate per campaign",
-            [
-                (label, None if r.summary.show_rate is None else float(r.summary.show_rate))
-                for label, r in zip(labels, campaigns, strict=True)
-            ],
+            [(r.campaign, r.summary.show_rate) for r in campaigns],
             lambda v: f"{v:.0f}%",
         ),
         _table(

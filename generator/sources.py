@@ -114,6 +114,9 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)  # 
 
 
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_FLATTENED = frozenset({_MERGE, "tag:yaml.org,2002:value"})
+"""Key tags that ``SafeConstructor.flatten_mapping`` acts on (``<<`` and ``=`` keys)."""
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
@@ -251,8 +254,7 @@ class _Builder:
         return SourceError(self.located.path, message, line=line, col=col, field=dotted(loc))
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
-        mark = node.start_mark
-        self.located.values[loc] = (mark.line + 1 + self.offset, mark.column + 1)
+        self.located.values[loc] = self.where(node)
         if node.tag == _STR and type(node) is yaml.ScalarNode:
             return node.value  # most values: what the constructor would return, without it
         if node.tag not in _STANDARD_TAGS:
@@ -280,52 +282,35 @@ class _Builder:
             raise self.fail(node, loc, f"invalid value for its tag {node.tag!r}: {problem}") from None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
-        pairs = node.value
-        if all(type(key) is yaml.ScalarNode and key.tag == _STR for key, _ in pairs):
-            return self.string_keys(pairs, loc)  # most mappings: no merge key, no typed key
-        explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
-        try:
-            self.loader.flatten_mapping(node)
-        except yaml.YAMLError as exc:
-            raise self.fail(node, loc, f"invalid merge key: {exc}") from None
-        merged = len(node.value) - explicit
+        merged = 0  # how many pairs, first after flattening, came from merge keys
+        if any(key.tag in _FLATTENED for key, _ in node.value):  # most mappings have none
+            explicit = sum(1 for key, _ in node.value if key.tag != _MERGE)
+            try:
+                self.loader.flatten_mapping(node)
+            except yaml.YAMLError as exc:
+                raise self.fail(node, loc, f"invalid merge key: {exc}") from None
+            merged = len(node.value) - explicit
         result: dict[Any, Any] = {}
         given: dict[tuple[type, Any], int] = {}
         for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, loc, "a key must be a plain value, not a list or mapping")
-            key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
-            if not isinstance(key, str | int | bool) and key is not None:
-                key = str(key_node.value)
-            identity = (type(key), key)
+            if key_node.tag == _STR:
+                key = key_node.value
+            else:
+                key = self.loader.construct_object(key_node)
+                if not isinstance(key, str | int | bool) and key is not None:
+                    key = str(key_node.value)
+            identity, inner = (type(key), key), (*loc, key)
             if index >= merged and identity in given and given[identity] >= merged:
-                first = self.located.keys[(*loc, key)]
-                raise self.fail(
-                    key_node, (*loc, key), f"duplicate key {key!r} (first given on line {first[0]})"
-                )
+                first = self.located.keys[inner]
+                raise self.fail(key_node, inner, f"duplicate key {key!r} (first given on line {first[0]})")
             if identity not in given and key in result:
                 raise self.fail(
-                    key_node, (*loc, key), f"keys {key!r} and {key_node.value!r} collide; quote the key"
+                    key_node, inner, f"keys {key!r} and {key_node.value!r} collide; quote the key"
                 )
             given[identity] = index
-            inner = (*loc, key)
             self.located.keys[inner] = self.where(key_node)
-            result[key] = self.build(value_node, inner)
-        return result
-
-    def string_keys(self, pairs: list[tuple[yaml.Node, yaml.Node]], loc: Loc) -> dict[str, Any]:
-        """``mapping`` of pairs whose keys are all plain strings (nothing to merge, no key
-        that another type could collide with), in fewer steps."""
-        result: dict[str, Any] = {}
-        keys, offset = self.located.keys, self.offset
-        for key_node, value_node in pairs:
-            key = key_node.value
-            inner = (*loc, key)
-            if key in result:
-                first = keys[inner]
-                raise self.fail(key_node, inner, f"duplicate key {key!r} (first given on line {first[0]})")
-            mark = key_node.start_mark
-            keys[inner] = (mark.line + 1 + offset, mark.column + 1)
             result[key] = self.build(value_node, inner)
         return result
 

@@ -73,3 +73,11 @@ def test_text_and_segment_starts_agree() -> None:
             s.text.split("\n", 1)[0] for s in doc.segments
         ]
         assert len(doc.segment_starts) == len(doc.segments)
+
+
+def test_line_positions() -> None:
+    from generator.lint.document import line_positions
+
+    assert line_positions("") == [0]
+    assert line_positions("a") == [0]
+    assert line_positions("ab\n\nc\n") == [0, 3, 4, 6]

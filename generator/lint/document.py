@@ -104,7 +104,7 @@ def break_words(text: str) -> str:
     return text.translate(WORD_BREAKS)
 
 
-def needle_pieces(needle: str) -> tuple[str, ...]:
+def _pieces(needle: str) -> tuple[str, ...]:
     """What ``LintDocument.vocabulary`` has when ``lower`` has ``needle``: each piece of the
     needle (between spaces and word breaks) is inside one word wherever the needle is, and a
     piece with a space or break before it in the needle starts that word, one with a space or
@@ -118,7 +118,7 @@ def needle_pieces(needle: str) -> tuple[str, ...]:
 
 _PIECE = re.compile(r"\S+")
 _PIECES: dict[str, tuple[str, ...]] = {}
-"""``needle_pieces`` by needle (needles are the rules' keywords: a few hundred)."""
+"""``_pieces`` by needle (needles are the rules' keywords: a few hundred)."""
 
 
 _INNER = {"list_item": "list_item", "blockquote": "quote"}
@@ -204,7 +204,7 @@ class BodyIndex:
     def starts(self) -> list[int]:
         """Offset at which each body line starts."""
         if self._starts is None:
-            self._starts = [0, *accumulate(len(line) + 1 for line in self.body.split("\n")[:-1])]
+            self._starts = line_positions(self.body)
         return self._starts
 
     def position(self, offset: int) -> Position:
@@ -414,7 +414,7 @@ class LintDocument:
         if pieces is None:
             if len(_PIECES) > 4096:
                 _PIECES.clear()
-            pieces = _PIECES[needle] = needle_pieces(needle)
+            pieces = _PIECES[needle] = _pieces(needle)
         if len(pieces) == 1:  # most needles: one word
             return pieces[0] not in self.vocabulary
         return not all(map(self.vocabulary.__contains__, pieces))
@@ -615,10 +615,7 @@ def _descendants(node: Node) -> list[Node]:
 
 def line_positions(text: str) -> list[int]:
     """Start offsets of each line of ``text`` (for offset → line lookups)."""
-    starts = [0]
-    for match in re.finditer("\n", text):
-        starts.append(match.end())
-    return starts
+    return list(accumulate([len(line) + 1 for line in text.split("\n")[:-1]], initial=0))
 
 
 def offset_to_line_col(starts: list[int], offset: int) -> tuple[int, int]:

@@ -38,7 +38,7 @@ import phonenumbers
 
 from generator.intake import day_hours, hours_lines, normalize_phone, wait_in_days, wait_text, words
 from generator.lint.context import Context
-from generator.lint.document import LintDocument, Segment, break_words, needle_pieces
+from generator.lint.document import LintDocument, Segment, break_words
 from generator.lint.engine import is_selected
 from generator.lint.rule import Diagnostic, Rule, Severity
 from generator.schemas import Intake, Pathway, Referral
@@ -294,15 +294,7 @@ class Keywords:
             raise ValueError(f"keywords with spaces around them: {keywords}")
         whole = frozenset(k for k in keywords if k.replace("/", "").isalnum())
         phrases = tuple((k, _needed_words(k)) for k in keywords if k not in whole)
-        for phrase, needs in phrases:
-            _UNSURE_PIECES[phrase] = needs, tuple(p for p in needle_pieces(phrase) if p.strip() not in needs)
         return cls(whole, phrases)
-
-
-_UNSURE_PIECES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
-"""For each keyword phrase: its needed words, and those of its pieces (``needle_pieces``) that
-are not one of them. Once a document has the needed words, it has the pieces made of them, so
-only the others are searched for (see ``Reading._lacks``)."""
 
 
 class Reading:
@@ -395,7 +387,7 @@ class Reading:
             found: dict[int, list[int]] = {}
             lower, starts, whole, size = self.lower, self._starts, keyword in self.words, len(keyword)
             if whole or " " not in keyword:
-                at = -1 if not whole and self._lacks(keyword) else lower.find(keyword)
+                at = -1 if not whole and self.doc.lacks(keyword) else lower.find(keyword)
                 ats = []
                 while at >= 0:
                     end = at + size
@@ -407,7 +399,7 @@ class Reading:
                     at = lower.find(keyword, end)
             else:  # a phrase: where its first word is, as phrases that begin alike share that search
                 ats, allowed = [], 0
-                if not self._lacks(keyword):
+                if not self.doc.lacks(keyword):
                     for at in self._occurrences(keyword[: keyword.index(" ") + 1]):
                         if at >= allowed and lower.startswith(keyword, at):
                             ats.append(at)
@@ -420,16 +412,6 @@ class Reading:
                     found[index] = [at - starts[index]]
             self._hits[keyword] = found
         return self._hits[keyword]
-
-    def _lacks(self, text: str) -> bool:
-        """``doc.lacks(text)``, in fewer searches for a keyword phrase."""
-        known = _UNSURE_PIECES.get(text)
-        if known is None:
-            return self.doc.lacks(text)
-        needs, pieces = known
-        if not needs <= self.words:
-            return True  # a phrase cannot occur without its needed words
-        return not all(map(self.doc.vocabulary.__contains__, pieces))
 
     def _occurrences(self, text: str) -> list[int]:
         """Every place ``text`` starts in ``lower``, overlapping ones too (cached)."""
@@ -460,7 +442,7 @@ class Reading:
             return True
         if phrase in self._hits:  # every occurrence, as the phrase is not a word of the text
             return bool(self._hits[phrase])
-        return not self._lacks(phrase) and phrase in self.lower
+        return not self.doc.lacks(phrase) and phrase in self.lower
 
     def _sentence_ids(
         self, keywords: Keywords, keep: Callable[[int], bool] | None = None
